@@ -1,0 +1,1 @@
+//! carecount-compliance (placeholder).

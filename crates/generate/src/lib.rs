@@ -1,0 +1,1 @@
+//! carecount-generate (placeholder).

@@ -1,0 +1,1 @@
+//! carecount-planning (placeholder).
