@@ -46,7 +46,7 @@ pub use facts::{
     StaffFacts, WorkplaceFacts, WorkplaceId,
 };
 pub use group::{
-    Group, GroupDescription, GroupFilter, SnapshotIndex, parse_role_group, parse_sector,
+    Group, GroupDescription, GroupFilter, SnapshotIndex, current_on, parse_role_group, parse_sector,
 };
 pub use metric::{Reconciliation, compute, metric_names, reconcile};
 pub use profile::{AreaProfile, area_profile};
@@ -103,6 +103,12 @@ pub enum MetricsError {
         /// The filter it cannot take.
         filter: String,
     },
+    /// No snapshot is current on the date asked (every import is later).
+    #[error("no data as of {date}: the first snapshot is later")]
+    NoSnapshot {
+        /// The date asked, `YYYY-MM-DD`.
+        date: String,
+    },
     /// The workplace named for a benchmark is not in the snapshot.
     #[error("no workplace `{localestid}` in organisation `{org}`")]
     UnknownWorkplace {
@@ -123,6 +129,22 @@ pub fn metric(
 ) -> Result<MetricValue, MetricsError> {
     filter.validate()?;
     let index = SnapshotIndex::new(snapshot);
+    compute(name, &index.group(filter))
+}
+
+/// One metric for one group as of `date`, from the snapshot current on that date (the latest
+/// on or before it), with `date` as D for every date rule. Unsuppressed.
+pub fn metric_on(
+    snapshots: &[Snapshot],
+    date: time::Date,
+    name: &str,
+    filter: &GroupFilter,
+) -> Result<MetricValue, MetricsError> {
+    filter.validate()?;
+    let snapshot = current_on(snapshots, date).ok_or_else(|| MetricsError::NoSnapshot {
+        date: format_date(date),
+    })?;
+    let index = SnapshotIndex::at(snapshot, date);
     compute(name, &index.group(filter))
 }
 
