@@ -23,7 +23,7 @@ pub mod workplace;
 
 pub use existing::{ExistingState, ExistingStaff, ExistingWorkplace};
 pub use message::{FileKind, Message, Severity};
-pub use plan::{Change, ChangeCounts, Plan};
+pub use plan::{Change, ChangeCounts, Counts, Plan, PlannedStaff, PlannedWorkplace, plan};
 pub use recognise::{NotRecognised, Recognition};
 
 use csv::RawFile;

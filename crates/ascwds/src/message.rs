@@ -141,7 +141,7 @@ pub fn cross_message(
 
 /// Sorts messages as `interfaces.md` requires: by file, line, code (stable otherwise).
 pub fn sort(messages: &mut [Message]) {
-    messages.sort_by(|a, b| (a.file, a.line, a.code).cmp(&(b.file, b.line, b.code)));
+    messages.sort_by_key(|m| (m.file, m.line, m.code));
 }
 
 #[cfg(test)]

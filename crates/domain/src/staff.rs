@@ -98,6 +98,8 @@ pub struct StaffPersonal {
 }
 
 /// SCQUAL / NONSCQUAL: `1;LEVEL` yes with level (999 = level not known), `2` no, `999` don't know.
+///
+/// A level the validator ignored (S95, S97) and NONSCQUAL `1` without a level are held as 999.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QualificationAnswer {
     Yes { level: u32 },
@@ -122,23 +124,6 @@ impl Staff {
             age -= 1;
         }
         Some(age)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn age_counts_completed_years() {
-        let mut staff = Staff::example();
-        staff.personal.date_of_birth = Some(date!(1990 - 03 - 15));
-        // 2026-03-14 is the day before the 36th birthday: 35 completed years.
-        assert_eq!(staff.age_on(date!(2026 - 03 - 14)), Some(35));
-        assert_eq!(staff.age_on(date!(2026 - 03 - 15)), Some(36));
-        staff.personal.date_of_birth = None;
-        assert_eq!(staff.age_on(date!(2026 - 03 - 15)), None);
     }
 }
 
@@ -188,3 +173,21 @@ impl Staff {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn age_counts_completed_years() {
+        let mut staff = Staff::example();
+        staff.personal.date_of_birth = Some(date!(1990 - 03 - 15));
+        // 2026-03-14 is the day before the 36th birthday: 35 completed years.
+        assert_eq!(staff.age_on(date!(2026 - 03 - 14)), Some(35));
+        assert_eq!(staff.age_on(date!(2026 - 03 - 15)), Some(36));
+        staff.personal.date_of_birth = None;
+        assert_eq!(staff.age_on(date!(2026 - 03 - 15)), None);
+    }
+}
+

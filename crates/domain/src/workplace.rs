@@ -83,8 +83,11 @@ pub struct Workplace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceEntry {
     pub code: u32,
-    pub capacity: Option<i32>,
-    pub utilisation: Option<i32>,
+    /// CAPACITY item: a whole number below 9999 (negative values are accepted, §2.2).
+    pub capacity: Option<i64>,
+    /// UTILISATION item, as CAPACITY.
+    pub utilisation: Option<i64>,
+    /// SERVICEDESC item, kept only for an "other" service (A.2).
     pub description: Option<String>,
 }
 
@@ -112,20 +115,29 @@ pub enum WorkforceCounts {
     DontKnow,
     /// `0` with no job roles, or all zeros: "None".
     None,
-    /// One count per ALLJOBROLES item.
+    /// One count per ALLJOBROLES item, each 0–999; an item `999` means "don't know" for that role.
     PerRole(Vec<u32>),
 }
 
 impl WorkforceCounts {
-    /// The total, when known (`None` → 0).
+    /// The total, when known (`None` → 0). Per-role `999` items ("don't know") are skipped, as
+    /// ASC-WDS does when it sums the counts (`ascwds-formats.md` §2.4 XW2–XW4).
     pub fn total(&self) -> Option<u32> {
         match self {
             WorkforceCounts::NotAnswered | WorkforceCounts::DontKnow => None,
             WorkforceCounts::None => Some(0),
-            WorkforceCounts::PerRole(counts) => Some(counts.iter().sum()),
+            WorkforceCounts::PerRole(counts) => Some(
+                counts
+                    .iter()
+                    .filter(|&&count| count != DONT_KNOW_COUNT)
+                    .sum(),
+            ),
         }
     }
 }
+
+/// The per-role count meaning "don't know".
+const DONT_KNOW_COUNT: u32 = 999;
 
 /// CWPUSE: the answer and, when Yes, the reasons (A.11).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
