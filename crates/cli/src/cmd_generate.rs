@@ -10,9 +10,10 @@ use clap::Args;
 use crate::global::AsOfArg;
 
 /// Write a fictional ASC-WDS upload (workplace.csv, staff.csv, training.csv).
-///
-/// Example: `carecount generate --out demo --workplaces 20 --staff 400 --seed 1`
 #[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Example:\n  carecount generate --out upload/ --workplaces 20 --staff 400 --seed 1 --as-of 2026-11-01"
+)]
 pub struct GenerateArgs {
     /// Directory to write workplace.csv, staff.csv and training.csv into (created if missing).
     #[arg(long, value_name = "DIR")]

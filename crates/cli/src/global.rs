@@ -44,7 +44,8 @@ pub fn today() -> time::Date {
 /// Parses `YYYY-MM-DD` into a date (clap value parser).
 pub fn parse_date(text: &str) -> Result<time::Date, String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text, format).map_err(|_| format!("`{text}` is not a date of the form YYYY-MM-DD"))
+    time::Date::parse(text, format)
+        .map_err(|_| format!("`{text}` is not a date of the form YYYY-MM-DD"))
 }
 
 /// Writes a JSON value to stdout, alone, pretty-printed with a final newline.
@@ -52,4 +53,14 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value).context("serialising JSON output")?;
     println!("{text}");
     Ok(())
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub fn format_date(date: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }

@@ -9,7 +9,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analysis;
+mod cmd_demo;
+mod cmd_export;
+mod cmd_generate;
+mod cmd_metric;
+mod cmd_project;
+mod cmd_upload;
 mod global;
+mod postcodes;
+mod progress;
+mod upload;
 
 /// Workforce intelligence and planning for adult social care in England.
 #[derive(Debug, Parser)]
@@ -20,7 +30,22 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Check an ASC-WDS bulk upload against every rule; changes nothing.
+    Validate(cmd_upload::ValidateArgs),
+    /// Validate an upload and apply it to an organisation as a new dated snapshot.
+    Import(cmd_upload::ImportArgs),
+    /// Write an organisation's records as the three ASC-WDS bulk-upload files.
+    Export(cmd_export::ExportArgs),
+    /// Load the demo data set through the real import path.
+    Demo(cmd_demo::DemoArgs),
+    /// Write a realistic fictional ASC-WDS upload.
+    Generate(cmd_generate::GenerateArgs),
+    /// One workforce metric for one group, as of a date.
+    Metric(cmd_metric::MetricArgs),
+    /// Run the workforce projection of planning.md under a scenario.
+    Project(cmd_project::ProjectArgs),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -45,5 +70,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {}
+    match cli.command {
+        Command::Validate(args) => cmd_upload::validate(&args),
+        Command::Import(args) => cmd_upload::import(&args),
+        Command::Export(args) => cmd_export::run(&args),
+        Command::Demo(args) => cmd_demo::run(&args),
+        Command::Generate(args) => cmd_generate::run(&args),
+        Command::Metric(args) => cmd_metric::run(&args),
+        Command::Project(args) => cmd_project::run(&args, None),
+    }
 }

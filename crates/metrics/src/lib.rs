@@ -30,6 +30,7 @@
 mod classify;
 pub mod disclosure;
 pub mod facts;
+pub mod from_domain;
 pub mod group;
 pub mod metric;
 pub mod profile;

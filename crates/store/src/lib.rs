@@ -23,8 +23,11 @@
 //! # Ok::<(), carecount_store::StoreError>(())
 //! ```
 
+pub mod accounts;
 mod apply;
 mod codec;
+pub mod ingest;
+pub mod compliance;
 mod error;
 mod read;
 mod schema;
@@ -168,6 +171,7 @@ impl Store {
         let mut connection =
             Connection::open(path).map_err(|error| Fail::Sqlite(error).at(&display))?;
         schema::prepare(&mut connection, true).map_err(|fail| fail.at(&display))?;
+        extensions(&connection).map_err(|error| Fail::Sqlite(error).at(&display))?;
         Ok(Store {
             connection,
             path: display,
@@ -180,6 +184,7 @@ impl Store {
         let mut connection =
             Connection::open_in_memory().map_err(|error| Fail::Sqlite(error).at(&display))?;
         schema::prepare(&mut connection, false).map_err(|fail| fail.at(&display))?;
+        extensions(&connection).map_err(|error| Fail::Sqlite(error).at(&display))?;
         Ok(Store {
             connection,
             path: display,
@@ -310,4 +315,12 @@ impl ReadView<'_> {
     ) -> Result<Option<SnapshotInfo>, StoreError> {
         self.store.snapshot_at(org, date)
     }
+}
+
+/// Tables of the capabilities built on the core schema (accounts, compliance): each module creates
+/// its own when missing.
+fn extensions(connection: &Connection) -> rusqlite::Result<()> {
+    accounts::ensure_schema(connection)?;
+    compliance::ensure_schema(connection)?;
+    Ok(())
 }
