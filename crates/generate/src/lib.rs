@@ -1,5 +1,6 @@
 //! carecount-generate: seeded, realistic, fictional ASC-WDS bulk uploads (the workplace, staff and
-//! training files of `ascwds-formats.md` §2–§4) for demos, tests and benchmarks.
+//! training files of `ascwds-formats.md` §2–§4) for demos, tests and benchmarks, and the yearly
+//! evolution of such an upload.
 //!
 //! [`generate`] takes a [`GenerateOptions`] (how many workplaces and staff records, a seed and the
 //! as-of date) and returns the three files as text in a [`GeneratedUpload`]; [`write_to_dir`]
@@ -10,10 +11,19 @@
 //! same options give the same bytes: all randomness comes from one ChaCha8 generator seeded with
 //! the seed, and nothing iterates a hash map.
 //!
-//! This crate is NOT a validator or a parser: it never reads an upload, and it does not check its
-//! output against the rules (the `carecount-ascwds` tests do that). Code lists come from
-//! `carecount-codes`; the generator's own assumptions (service mix, job-role mix, pay medians,
-//! age bands, training mix, fictional names) are the CSV files in `data/`.
+//! [`evolve`] turns an upload into the next year's upload of the same workplaces: leavers are
+//! omitted, continuing staff keep their references and personal fields (`UPDATE`), starters are
+//! `NEW`, and the workplace counts (STARTERS, LEAVERS, VACANCIES, reasons) agree with what
+//! happened, so that importing year 2 on top of year 1 is valid. [`demo_orgs`] describes the
+//! demo data set (`data/demo.csv`: Demo LA, the rest of Yorkshire and The Humber, a sample of
+//! England) and [`demo_upload`] gives any organisation's upload for each of [`DEMO_DATES`].
+//!
+//! This crate is NOT a validator or a general parser: it reads back only the files it wrote
+//! (for [`evolve`]), and it does not check its output against the rules (the tests do that with
+//! `carecount-ascwds`, a dev-dependency). It does not import anything into a store. Code lists
+//! come from `carecount-codes`; the generator's own assumptions (service mix, job-role mix, pay
+//! medians, age bands, training mix, fictional names, the demo's organisations) are the CSV files
+//! in `data/`.
 //!
 //! ```
 //! use carecount_generate::{GenerateOptions, generate};
@@ -27,10 +37,24 @@
 //! let upload = generate(&options).expect("3 workplaces can hold 40 staff");
 //! assert_eq!(upload.workplace.lines().count(), 1 + 3);
 //! assert_eq!(upload.staff.lines().count(), 1 + 40);
+//!
+//! // A year later: the same three workplaces, some staff gone, some new.
+//! let next_year = carecount_generate::EvolveOptions {
+//!     seed: 8,
+//!     as_of: time::macros::date!(2026 - 03 - 31),
+//!     turnover: 0.25,
+//!     growth: 0.01,
+//! };
+//! let next = carecount_generate::evolve(&upload, &next_year).expect("a later date");
+//! assert_eq!(next.workplace.lines().count(), 1 + 3);
+//! assert!(next.staff.lines().skip(1).any(|line| line.contains(",UPDATE,")));
 //! ```
 
+mod demo;
+mod evolve;
 mod ids;
 mod mix;
+mod read;
 mod staff;
 mod text;
 mod workplace;
@@ -44,6 +68,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use time::Date;
 
+pub use demo::{
+    DEMO_AREA_CODE, DEMO_AREA_NAME, DEMO_DATES, DemoOrg, demo_orgs, demo_upload, demo_uploads,
+    try_demo_upload,
+};
+pub use evolve::{EvolveOptions, evolve};
 pub use staff::{STAFF_HEADER, TRAINING_HEADER};
 pub use workplace::WORKPLACE_HEADER;
 
@@ -71,6 +100,8 @@ pub struct GenerateOptions {
 /// The three generated files, each a header line and one line per record, LF line ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedUpload {
+    /// The date the files describe (the options' `as_of`); [`evolve`] measures the year from it.
+    pub as_of: Date,
     /// The workplace file (`ascwds-formats.md` §2).
     pub workplace: String,
     /// The staff file (§3), base 44-column header.
@@ -96,6 +127,22 @@ pub enum GenerateError {
     /// An embedded calibration file is malformed (a build bug, caught by the unit tests).
     #[error("embedded data file data/{file} is malformed at line {line}")]
     Data { file: &'static str, line: usize },
+    /// The upload given to [`evolve`] is not one this crate wrote.
+    #[error("the previous {file} file cannot be evolved: {reason}")]
+    Previous { file: &'static str, reason: String },
+    /// [`evolve`] was asked for a date that is not after the previous upload's.
+    #[error("the new as-of date {next} must be after the previous upload's {previous}")]
+    NotLater { previous: Date, next: Date },
+    /// An [`EvolveOptions`] rate is out of range or not a number.
+    #[error("{name} is {value}: it must be {expected}")]
+    Rate {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// A demo year index other than 0, 1 or 2.
+    #[error("the demo has years 0, 1 and 2 ({DEMO_DATES:?}), not {0}")]
+    DemoYear(usize),
 }
 
 /// Generates an upload. Same options, same bytes.
@@ -105,6 +152,35 @@ pub enum GenerateError {
 /// [`GenerateError::NoWorkplaces`], [`GenerateError::TooFewStaff`] or
 /// [`GenerateError::TooManyStaff`] when the counts cannot make a valid upload.
 pub fn generate(options: &GenerateOptions) -> Result<GeneratedUpload, GenerateError> {
+    generate_tuned(options, Tuning::default())
+}
+
+/// Multipliers that make one area differ from the national picture (the demo's areas).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Tuning {
+    /// Multiplies the chance that a post had a leaver in the last 12 months.
+    pub(crate) turnover: f64,
+    /// Multiplies the vacancies drawn per post.
+    pub(crate) vacancy: f64,
+    /// Multiplies every pay median.
+    pub(crate) pay: f64,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            turnover: 1.0,
+            vacancy: 1.0,
+            pay: 1.0,
+        }
+    }
+}
+
+/// [`generate`] with an area's multipliers.
+pub(crate) fn generate_tuned(
+    options: &GenerateOptions,
+    tuning: Tuning,
+) -> Result<GeneratedUpload, GenerateError> {
     if options.workplaces == 0 {
         return Err(GenerateError::NoWorkplaces);
     }
@@ -134,6 +210,7 @@ pub fn generate(options: &GenerateOptions) -> Result<GeneratedUpload, GenerateEr
         as_of: options.as_of,
         coverage,
         training_lines: 0,
+        tuning,
     };
 
     let services = workplace::main_services(&mut context, options.workplaces)?;
@@ -173,10 +250,15 @@ pub fn generate(options: &GenerateOptions) -> Result<GeneratedUpload, GenerateEr
         let mut counts: BTreeMap<u32, RoleCounts> = BTreeMap::new();
         for position in 0..staff_count {
             let role = choose_role(&mut context, &plan, position, global_index);
+            let slot = staff::Slot {
+                worker_id: format!("W{:04}", position + 1),
+                ni_index: global_index,
+                recent_start: None,
+            };
             let outcome = staff::write_staff(
                 &mut context,
                 &plan,
-                position,
+                &slot,
                 global_index,
                 role,
                 &mut staff_text,
@@ -196,6 +278,7 @@ pub fn generate(options: &GenerateOptions) -> Result<GeneratedUpload, GenerateEr
     }
 
     Ok(GeneratedUpload {
+        as_of: options.as_of,
         workplace: workplace_text,
         staff: staff_text,
         training: training_text,
@@ -225,6 +308,8 @@ pub(crate) struct Context {
     pub(crate) coverage: CoverageSet,
     /// Training lines written so far (paces the training-category coverage).
     pub(crate) training_lines: u64,
+    /// The area's multipliers.
+    pub(crate) tuning: Tuning,
 }
 
 /// Values that must each appear at least once when the counts allow. Each queue hands out its
@@ -283,6 +368,18 @@ pub(crate) struct CoverageSet {
 }
 
 impl CoverageSet {
+    /// No value is forced (evolution draws every starter from the mixes).
+    pub(crate) fn none() -> CoverageSet {
+        let empty = || Coverage::new(Vec::new(), 1, 1);
+        CoverageSet {
+            roles: empty(),
+            contracts: empty(),
+            pay: empty(),
+            qualifications: empty(),
+            training: empty(),
+        }
+    }
+
     fn new(tables: &Tables, staff: u64) -> CoverageSet {
         let roles = tables
             .job_roles

@@ -197,7 +197,7 @@ const TRAINING_MIX: &str = include_str!("../data/training_mix.csv");
 const NAMES: &str = include_str!("../data/names.csv");
 
 /// The data rows of an embedded CSV file (header skipped), split on commas; no field is quoted.
-fn rows(text: &'static str) -> impl Iterator<Item = (usize, Vec<&'static str>)> {
+pub(crate) fn rows(text: &'static str) -> impl Iterator<Item = (usize, Vec<&'static str>)> {
     text.lines()
         .enumerate()
         .skip(1)

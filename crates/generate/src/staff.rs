@@ -31,10 +31,12 @@ const ZERO_HOURS_DOMICILIARY_FLEXIBLE: f64 = 0.70;
 const ZERO_HOURS_OTHER_FLEXIBLE: f64 = 0.60;
 /// Mean years with the current employer (exponential), giving ≈ 75% in post 12 months or more.
 const MEAN_TENURE_YEARS: f64 = 3.5;
+/// Share of recent starters whose age is the younger of two draws (starters skew young).
+const STARTER_YOUNGER_SHARE: f64 = 0.3;
 /// Hours a full-time salary is quoted for (metrics.md §4 FTE conversion).
-const FULL_TIME_HOURS: f64 = 37.5;
+pub(crate) const FULL_TIME_HOURS: f64 = 37.5;
 /// Paid hours in a year at full time, to turn an hourly median into an annual one.
-const FULL_TIME_HOURS_PER_YEAR: f64 = 1955.0;
+pub(crate) const FULL_TIME_HOURS_PER_YEAR: f64 = 1955.0;
 
 /// What the workplace line needs to know about a staff record.
 #[derive(Debug, Clone, Copy)]
@@ -70,11 +72,23 @@ impl Hours {
     }
 }
 
-/// Writes one staff line (and its training lines) for position `position` of the workplace.
+/// Who a new staff line is: its reference, the index of its NI number and whether it is a recent
+/// starter (evolution) or a record of any length of service (first generation).
+#[derive(Debug, Clone)]
+pub(crate) struct Slot {
+    pub(crate) worker_id: String,
+    /// Index handed to [`crate::ids::IdMaker::ni_number`] (unique per file).
+    pub(crate) ni_index: u64,
+    /// A starter: STARTDATE falls at most this many days before the as-of date (at most 364, so
+    /// inside the STARTERS window). `None`: any length of service.
+    pub(crate) recent_start: Option<i64>,
+}
+
+/// Writes one staff line (and its training lines) for the workplace.
 pub(crate) fn write_staff(
     context: &mut Context,
     plan: &WorkplacePlan,
-    position: u32,
+    slot: &Slot,
     global_index: u64,
     role: u32,
     staff_out: &mut String,
@@ -86,6 +100,7 @@ pub(crate) fn write_staff(
     let job_role = tables.job_roles.get(role);
     let care_providing = job_role.is_some_and(|row| row.care_providing);
     let role_pay = context.mixes.role_pay(role).cloned();
+    let pay_factor = context.tuning.pay;
 
     context.coverage.contracts.tick(global_index);
     context.coverage.pay.tick(global_index);
@@ -127,13 +142,22 @@ pub(crate) fn write_staff(
     let surname = one_of(rng, &mixes.surnames).map_or("Smith", String::as_str);
     let display_name = format!("{first_name} {surname}");
     let (age_from, age_to) = mixes.age_bands.pick(rng).copied().unwrap_or((30, 40));
-    let age = rng.random_range(age_from..=age_to);
+    let mut age = rng.random_range(age_from..=age_to);
+    if slot.recent_start.is_some() && chance(rng, STARTER_YOUNGER_SHARE) {
+        // Starters are younger than the workforce: some take the younger of two draws.
+        let (from, to) = mixes.age_bands.pick(rng).copied().unwrap_or((30, 40));
+        age = age.min(rng.random_range(from..=to));
+    }
     let birthday = years_before(as_of, age).unwrap_or(as_of);
     let date_of_birth = shift_days(birthday, -rng.random_range(0..=364i64)).unwrap_or(birthday);
     let sixteenth_birthday = years_after(date_of_birth, 16).unwrap_or(as_of).min(as_of);
 
     // Start date with this employer, after the 16th birthday and not after the as-of date.
-    let tenure_days = (-(1.0 - rng.random::<f64>()).ln() * MEAN_TENURE_YEARS * 365.25) as i64;
+    let tenure_days = if let Some(days) = slot.recent_start {
+        rng.random_range(0..=days.clamp(0, 364))
+    } else {
+        (-(1.0 - rng.random::<f64>()).ln() * MEAN_TENURE_YEARS * 365.25) as i64
+    };
     let mut start = shift_days(as_of, -tenure_days).unwrap_or(as_of);
     if start < sixteenth_birthday {
         let room = (as_of - sixteenth_birthday).whole_days().clamp(0, 365);
@@ -159,19 +183,20 @@ pub(crate) fn write_staff(
         u32::try_from(year).unwrap_or(special::DONT_KNOW)
     };
 
-    let (pay_interval, salary, hourly_rate) =
-        draw_pay(rng, role, role_pay.as_ref(), forced_pay, contracted);
+    let (pay_interval, salary, hourly_rate) = draw_pay(
+        rng,
+        role,
+        role_pay.as_ref(),
+        forced_pay,
+        contracted,
+        pay_factor,
+    );
 
     // Sickness (S64): half days allowed; not asked of agency staff here.
     let days_sick = if contract == 4 {
         None
-    } else if chance(rng, 0.05) {
-        Some("999".to_owned())
-    } else if chance(rng, 0.45) {
-        Some("0".to_owned())
     } else {
-        let halves = ((-(1.0 - rng.random::<f64>()).ln() * 8.0 * 2.0).round() as u32).clamp(1, 732);
-        Some(Hours::Halves(halves).text())
+        Some(draw_days_sick(rng))
     };
 
     // Qualifications (S91–S105; metrics.md §3 Level 2+ rate).
@@ -353,14 +378,14 @@ pub(crate) fn write_staff(
     let ni_number = if chance(rng, 0.03) {
         String::new()
     } else {
-        context.ids.ni_number(global_index)
+        context.ids.ni_number(slot.ni_index)
     };
     let home_postcode = crate::ids::postcode(rng, &mixes.post_areas);
-    let worker_id = format!("W{:04}", position + 1);
+    let worker_id = slot.worker_id.as_str();
 
     let mut row = Row::new(staff_out);
     row.text(&plan.local_id)
-        .text(&worker_id)
+        .text(worker_id)
         .raw("NEW")
         .text(&display_name)
         .raw(&ni_number);
@@ -410,7 +435,7 @@ pub(crate) fn write_staff(
     }
     row.end();
 
-    write_training(context, plan, &worker_id, date_of_birth, training_out);
+    write_training(context, plan, worker_id, date_of_birth, training_out);
 
     StaffOutcome {
         role,
@@ -474,19 +499,7 @@ fn draw_work(
         2
     };
     let (contracted, average) = if directly_employed && zero_hours == 2 {
-        let halves = if is_manager {
-            rng.random_range(75..=90u32)
-        } else {
-            match rng.random_range(0..100u32) {
-                0..25 => 75,
-                25..35 => 80,
-                // 16–45 hours; 36.5 is skipped so that a salaried line never matches itself in XS4.
-                _ => match rng.random_range(32..=90u32) {
-                    73 => 72,
-                    other => other,
-                },
-            }
-        };
+        let halves = draw_contracted_halves(rng, is_manager);
         (Some(Hours::Halves(halves)), None)
     } else if directly_employed && zero_hours == special::DONT_KNOW {
         (None, None)
@@ -675,6 +688,7 @@ fn draw_pay(
     role_pay: Option<&RolePay>,
     forced_pay: Option<u32>,
     contracted: Option<Hours>,
+    pay_factor: f64,
 ) -> (u32, Option<u64>, Option<String>) {
     let default_form = role_pay.map_or(PayForm::Hourly, |row| row.pay_form);
     let pay_interval = forced_pay.unwrap_or_else(|| {
@@ -687,7 +701,7 @@ fn draw_pay(
             }
         }
     });
-    let median = role_pay.map_or(12.0, |row| row.pay_median);
+    let median = role_pay.map_or(12.0, |row| row.pay_median) * pay_factor;
     let (hourly_median, annual_median) = match default_form {
         PayForm::Hourly => (median, median * FULL_TIME_HOURS_PER_YEAR),
         PayForm::Annual => (median / FULL_TIME_HOURS_PER_YEAR, median),
@@ -708,22 +722,68 @@ fn draw_pay(
             }
             _ => full_time,
         };
-        let ceiling = if role == special::SENIOR_MANAGEMENT {
-            special::SALARY_MAX_SENIOR_MANAGEMENT
-        } else {
-            special::SALARY_MAX
-        };
-        let mut pounds = (actual.round() as u32).clamp(special::SALARY_MIN + 100, ceiling - 2);
-        // XS4 compares a part-time salary (CONTHOURS < 37) with full-time ones (CONTHOURS > 36)
-        // of the same role: part-time salaries are odd and full-time ones even, so none match.
+        let ceiling = salary_ceiling(role);
         let part_time = hours.is_some_and(|hours| hours < 37.0);
-        if (pounds % 2 == 1) != part_time {
-            pounds += 1;
-        }
-        salary = Some(u64::from(pounds));
+        salary = Some(salary_pounds(actual, ceiling, part_time));
     }
 
     (pay_interval, salary, hourly_rate)
+}
+
+/// A salary in whole pounds from an amount, kept inside the accepted range (S68–S70) and given
+/// the parity of its hours: XS4 compares a part-time salary (CONTHOURS < 37) with full-time ones
+/// (CONTHOURS > 36) of the same role, so part-time salaries are odd and full-time ones even and
+/// none can match.
+pub(crate) fn salary_pounds(amount: f64, ceiling: u32, part_time: bool) -> u64 {
+    let mut pounds = (amount.round() as u32).clamp(special::SALARY_MIN + 100, ceiling - 2);
+    if (pounds % 2 == 1) != part_time {
+        pounds += 1;
+    }
+    u64::from(pounds)
+}
+
+/// The salary ceiling of a job role (S70).
+pub(crate) fn salary_ceiling(role: u32) -> u32 {
+    if role == special::SENIOR_MANAGEMENT {
+        special::SALARY_MAX_SENIOR_MANAGEMENT
+    } else {
+        special::SALARY_MAX
+    }
+}
+
+/// DAYSSICK in the last 12 months (S64): 5% don't know, 45% none, else about 8 days on average
+/// in half days.
+pub(crate) fn draw_days_sick(rng: &mut ChaCha8Rng) -> String {
+    if chance(rng, 0.05) {
+        "999".to_owned()
+    } else if chance(rng, 0.45) {
+        "0".to_owned()
+    } else {
+        let halves = ((-(1.0 - rng.random::<f64>()).ln() * 8.0 * 2.0).round() as u32).clamp(1, 732);
+        Hours::Halves(halves).text()
+    }
+}
+
+/// Contracted hours in half hours: managers 37.5–45; others 37.5 (25%), 40 (10%) or 16–45,
+/// skipping 36.5 so that a salaried line never matches itself in XS4.
+pub(crate) fn draw_contracted_halves(rng: &mut ChaCha8Rng, is_manager: bool) -> u32 {
+    if is_manager {
+        rng.random_range(75..=90u32)
+    } else {
+        match rng.random_range(0..100u32) {
+            0..25 => 75,
+            25..35 => 80,
+            _ => match rng.random_range(32..=90u32) {
+                73 => 72,
+                other => other,
+            },
+        }
+    }
+}
+
+/// Hours written from half hours (`37.5`, `40`).
+pub(crate) fn halves_text(halves: u32) -> String {
+    Hours::Halves(halves).text()
 }
 
 /// A whole number of years, geometric with the given mean (at least 0).
@@ -741,7 +801,6 @@ fn write_training(
     out: &mut String,
 ) {
     let as_of = context.as_of;
-    let tables = context.tables;
     let count = match context.rng.random_range(0..100u32) {
         0..18 => 0,
         18..42 => 1,
@@ -753,7 +812,6 @@ fn write_training(
     let sixteenth_birthday = years_after(date_of_birth, 16).unwrap_or(as_of).min(as_of);
     let three_years_ago = years_before(as_of, 3).unwrap_or(as_of);
     let earliest = sixteenth_birthday.max(three_years_ago);
-    let span = (as_of - earliest).whole_days().max(0);
     let mut categories: Vec<u32> = Vec::with_capacity(count);
     for _ in 0..count {
         context.coverage.training.tick(context.training_lines);
@@ -776,72 +834,84 @@ fn write_training(
         }
         categories.push(category);
         context.training_lines += 1;
-
-        let rng = &mut context.rng;
-        let name = tables
-            .training_categories
-            .name_of(category)
-            .unwrap_or("Training");
-        let accredited = [Some(1), Some(1), Some(1), Some(0), Some(0), Some(999), None]
-            .get(rng.random_range(0..7usize))
-            .copied()
-            .flatten();
-        let who = match rng.random_range(0..100u32) {
-            0..45 => Some(1),
-            45..95 => Some(special::WHO_DELIVERED_EXTERNAL),
-            _ => None,
-        };
-        let provider = (who == Some(special::WHO_DELIVERED_EXTERNAL)).then(|| {
-            let index = rng.random_range(0..tables.training_providers.len());
-            tables
-                .training_providers
-                .iter()
-                .nth(index)
-                .map_or(special::TRAINING_PROVIDER_OTHER, |row| row.code)
-        });
-        let how = match rng.random_range(0..100u32) {
-            0..50 => Some(1),
-            50..95 => Some(2),
-            _ => None,
-        };
-        let usual_validity = context.mixes.validity_of(category);
-        let validity = if chance(rng, 0.1) {
-            Validity::Blank
-        } else {
-            usual_validity.map_or(Validity::None, Validity::Months)
-        };
-        let completed = (!chance(rng, 0.05))
-            .then(|| shift_days(earliest, rng.random_range(0..=span)).unwrap_or(as_of));
-        let expiry = match (validity, completed) {
-            (Validity::Months(months), Some(done)) if chance(rng, 0.7) => {
-                add_months(done, months).and_then(|date| shift_days(date, -1))
-            }
-            (Validity::Blank, Some(done)) if chance(rng, 0.2) => {
-                add_months(done, 12).and_then(|date| shift_days(date, -1))
-            }
-            _ => None,
-        };
-        let notes = match rng.random_range(0..100u32) {
-            0..2 => "Refresher booked, awaiting date",
-            2..3 => "Trainer noted \"good practice\"",
-            _ => "",
-        };
-
-        let mut row = Row::new(out);
-        row.text(&plan.local_id)
-            .text(worker_id)
-            .code(category)
-            .text(name);
-        row.opt_code(accredited).opt_code(who).opt_code(provider);
-        row.opt_code(how);
-        match validity {
-            Validity::Months(months) => row.code(months),
-            Validity::None => row.raw("none"),
-            Validity::Blank => row.blank(),
-        };
-        row.opt_date(completed).opt_date(expiry).text(notes);
-        row.end();
+        write_training_line(context, &plan.local_id, worker_id, category, earliest, out);
     }
+}
+
+/// Writes one training line of `category`, completed (when a date is given) between `earliest`
+/// and the as-of date.
+pub(crate) fn write_training_line(
+    context: &mut Context,
+    local_id: &str,
+    worker_id: &str,
+    category: u32,
+    earliest: Date,
+    out: &mut String,
+) {
+    let as_of = context.as_of;
+    let tables = context.tables;
+    let span = (as_of - earliest).whole_days().max(0);
+    let rng = &mut context.rng;
+    let name = tables
+        .training_categories
+        .name_of(category)
+        .unwrap_or("Training");
+    let accredited = [Some(1), Some(1), Some(1), Some(0), Some(0), Some(999), None]
+        .get(rng.random_range(0..7usize))
+        .copied()
+        .flatten();
+    let who = match rng.random_range(0..100u32) {
+        0..45 => Some(1),
+        45..95 => Some(special::WHO_DELIVERED_EXTERNAL),
+        _ => None,
+    };
+    let provider = (who == Some(special::WHO_DELIVERED_EXTERNAL)).then(|| {
+        let index = rng.random_range(0..tables.training_providers.len());
+        tables
+            .training_providers
+            .iter()
+            .nth(index)
+            .map_or(special::TRAINING_PROVIDER_OTHER, |row| row.code)
+    });
+    let how = match rng.random_range(0..100u32) {
+        0..50 => Some(1),
+        50..95 => Some(2),
+        _ => None,
+    };
+    let usual_validity = context.mixes.validity_of(category);
+    let validity = if chance(rng, 0.1) {
+        Validity::Blank
+    } else {
+        usual_validity.map_or(Validity::None, Validity::Months)
+    };
+    let completed = (!chance(rng, 0.05))
+        .then(|| shift_days(earliest, rng.random_range(0..=span)).unwrap_or(as_of));
+    let expiry = match (validity, completed) {
+        (Validity::Months(months), Some(done)) if chance(rng, 0.7) => {
+            add_months(done, months).and_then(|date| shift_days(date, -1))
+        }
+        (Validity::Blank, Some(done)) if chance(rng, 0.2) => {
+            add_months(done, 12).and_then(|date| shift_days(date, -1))
+        }
+        _ => None,
+    };
+    let notes = match rng.random_range(0..100u32) {
+        0..2 => "Refresher booked, awaiting date",
+        2..3 => "Trainer noted \"good practice\"",
+        _ => "",
+    };
+
+    let mut row = Row::new(out);
+    row.text(local_id).text(worker_id).code(category).text(name);
+    row.opt_code(accredited).opt_code(who).opt_code(provider);
+    row.opt_code(how);
+    match validity {
+        Validity::Months(months) => row.code(months),
+        Validity::None => row.raw("none"),
+        Validity::Blank => row.blank(),
+    };
+    row.opt_date(completed).opt_date(expiry).text(notes);
+    row.end();
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -26,7 +26,7 @@ const LEAVER_CHANCE_LOCAL_AUTHORITY: f64 = 0.14;
 /// Vacancies per directly employed post so that vacancies / (posts + vacancies) ≈ 7.0%
 /// (0.07 / 0.93 = 0.0753, less about 0.002 for the registered-manager vacancies added on top,
 /// which come to about 8% of regulated workplaces).
-const VACANCY_PER_POST: f64 = 0.073;
+pub(crate) const VACANCY_PER_POST: f64 = 0.073;
 /// Reason-for-leaving codes used in REASONS (the spec enforces no list; see decisions).
 const LEAVING_REASONS: [(u32, f64); 8] = [
     (1, 20.0),
@@ -234,13 +234,14 @@ pub(crate) fn finish_counts(
         LEAVER_CHANCE_LOCAL_AUTHORITY
     } else {
         LEAVER_CHANCE_INDEPENDENT
-    };
+    } * context.tuning.turnover;
+    let vacancy_chance = VACANCY_PER_POST * context.tuning.vacancy;
     for role_counts in counts.values_mut() {
         for _ in 0..role_counts.direct {
             if chance(&mut context.rng, leaver_chance) {
                 role_counts.leavers += 1;
             }
-            if chance(&mut context.rng, VACANCY_PER_POST) {
+            if chance(&mut context.rng, vacancy_chance) {
                 role_counts.vacancies += 1;
             }
         }
@@ -269,7 +270,7 @@ pub(crate) fn finish_counts(
 }
 
 /// Lowers the largest of one count until the total is at most `ceiling`, never touching `keep`.
-fn trim(
+pub(crate) fn trim(
     counts: &mut BTreeMap<u32, RoleCounts>,
     ceiling: u32,
     field: impl Fn(&mut RoleCounts) -> &mut u32,
@@ -612,7 +613,7 @@ fn service_description(code: u32) -> &'static str {
 }
 
 /// Splits the leavers over one to three reasons; REASONNOS sums to the leavers (W80).
-fn leaving_reasons(rng: &mut ChaCha8Rng, leavers: u32) -> (String, String) {
+pub(crate) fn leaving_reasons(rng: &mut ChaCha8Rng, leavers: u32) -> (String, String) {
     let weighted = crate::mix::Weighted::new(LEAVING_REASONS);
     let wanted = rng.random_range(1..=3u32).min(leavers);
     let mut reasons: Vec<u32> = Vec::new();

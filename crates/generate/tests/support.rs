@@ -110,3 +110,80 @@ pub fn list_sum(field: &str) -> Option<u32> {
             .sum(),
     )
 }
+
+/// What importing an upload leaves in the store, built the way the store does it: validate, then
+/// plan on top of `existing`, then turn the planned records into the next `ExistingState`.
+pub struct Imported {
+    pub validation: carecount_ascwds::Validation,
+    pub state: carecount_ascwds::ExistingState,
+    pub plan: carecount_ascwds::Plan,
+}
+
+pub fn import(upload: &GeneratedUpload, existing: &carecount_ascwds::ExistingState) -> Imported {
+    use carecount_ascwds::{ExistingStaff, ExistingState, ExistingWorkplace, Given, InputFile};
+    let file = |path: &str, text: &str| InputFile {
+        path: path.to_owned(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let given = Given::Explicit {
+        workplace: Some(file("workplace.csv", &upload.workplace)),
+        staff: Some(file("staff.csv", &upload.staff)),
+        training: Some(file("training.csv", &upload.training)),
+    };
+    let validation = match carecount_ascwds::validate(given, existing, upload.as_of) {
+        Ok(validation) => validation,
+        Err(error) => panic!("upload refused: {error}"),
+    };
+    let Some(lines) = validation.lines.as_ref() else {
+        panic!(
+            "files not recognised: {:?}",
+            validation.files_not_recognised
+        )
+    };
+    let plan = carecount_ascwds::plan(existing, lines);
+    let state = ExistingState::new(
+        plan.workplaces
+            .iter()
+            .map(|planned| ExistingWorkplace {
+                record: planned.record.clone(),
+                primary: planned.primary,
+            })
+            .collect(),
+        plan.staff
+            .iter()
+            .map(|planned| ExistingStaff {
+                record: planned.record.clone(),
+                days_sick_saved_on: planned.days_sick_saved.then_some(upload.as_of),
+            })
+            .collect(),
+        plan.training.clone(),
+        Vec::new(),
+    );
+    Imported {
+        validation,
+        state,
+        plan,
+    }
+}
+
+/// The messages of a validation, one per line, for failure output.
+pub fn describe(validation: &carecount_ascwds::Validation) -> String {
+    validation
+        .messages
+        .iter()
+        .take(30)
+        .map(|message| {
+            format!(
+                "{:?} {:?} line {} code {} {} {:?}: {}",
+                message.file,
+                message.severity,
+                message.line,
+                message.code,
+                message.column,
+                message.value,
+                message.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

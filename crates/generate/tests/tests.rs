@@ -4,5 +4,7 @@ mod support;
 
 mod counts;
 mod coverage;
+mod demo;
+mod evolve;
 mod rules;
 mod shares;

@@ -269,6 +269,12 @@ fn suppressed_figures_never_print_a_number() {
     // Nothing it rests on is shown either: withheld figures have no counts, and a count of 4
     // (records, not recorded) is "< 5" too.
     assert!(vacancy[3..].iter().all(|cell| cell != "4" && cell != "1"));
+    // No record answered zero hours: "no data", which the metrics crate leaves unsuppressed
+    // with its 4 records and 4 unknown; the report shows those counts as "< 5".
+    let zero_hours = html_row(&html, "headline", "Zero-hours contracts");
+    assert_eq!(zero_hours[0], "no data");
+    assert_eq!(zero_hours[6], "&lt; 5");
+    assert_eq!(zero_hours[9], "&lt; 5");
 
     let rows = read_csv(&write(
         dir.path(),
