@@ -93,6 +93,14 @@ pub fn disclose(mut metric: MetricValue, audience: Audience) -> MetricValue {
         metric.suppressed = true;
         metric.suppression_reason = Some(why);
         metric.basis_workplaces = 0;
+    } else {
+        // A shown (or "no data") figure must not carry a count that would itself be withheld:
+        // the records, workplaces or unknowns it rests on, when 1 to 4 (§6, "no … other count that
+        // would let it be worked out"; decision in docs/decisions/metrics.md).
+        let small = |count: Option<u64>| count.filter(|c| !(1..=4).contains(c));
+        metric.records = small(metric.records);
+        metric.workplaces = small(metric.workplaces);
+        metric.unknown = small(metric.unknown);
     }
     metric
 }

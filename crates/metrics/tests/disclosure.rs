@@ -230,3 +230,27 @@ fn a_withheld_count_takes_its_share_with_it() {
     assert_eq!(female.records.value, Some(18.0));
     assert_close(female.share.value, 0.9);
 }
+
+#[test]
+fn a_shown_figure_withholds_the_small_counts_it_rests_on() {
+    // Two workplaces of 2 records each: 4 records, 2 workplaces. filled_posts = 4 (r = t unknown
+    // → r). A count of 4 is withheld outright; a mean over 4 records is "not enough data".
+    let snapshot = spread(&[2, 2]);
+    let posts = commissioner(&snapshot, "filled_posts");
+    assert!(posts.suppressed, "4 filled posts is a count below 5");
+    // Five workplaces of one record each: staff_records = 5 is shown, but it rests on 5
+    // workplaces (shown) — and zero-hours has no answers: "no data" with records 5 shown.
+    let snapshot = spread(&[1, 1, 1, 1, 1]);
+    let records = commissioner(&snapshot, "staff_records");
+    assert_eq!(records.value, Some(5.0));
+    assert_eq!(records.workplaces, Some(5));
+    // A group of 4 workplaces holding 1 + 1 + 1 + 2 = 5 records for zero-hours (no answers):
+    // no data, records 5 shown, unknown 5 shown — nothing between 1 and 4 survives.
+    let snapshot = spread(&[1, 1, 1, 2]);
+    let zero_hours = commissioner(&snapshot, "zero_hours_share");
+    assert_eq!(zero_hours.value, None);
+    assert!(!zero_hours.suppressed);
+    assert_eq!(zero_hours.records, Some(5));
+    // Its 4 workplaces are a count from 1 to 4: withheld (null), while the 5 records are shown.
+    assert_eq!(zero_hours.workplaces, None);
+}
