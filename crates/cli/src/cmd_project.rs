@@ -67,8 +67,12 @@ fn input_failure(error: &PlanningError) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Runs `carecount project`. `data` is the store's data set for the area, when there is one.
-pub fn run(args: &ProjectArgs, data: Option<DataSet>) -> anyhow::Result<ExitCode> {
+/// Runs `carecount project`. `data_for(area)` gives the store's data set for an area, when the
+/// store holds one (called only when the scenario's `[data] source` is the store).
+pub fn run(
+    args: &ProjectArgs,
+    data_for: &dyn Fn(&std::path::Path, &str) -> anyhow::Result<Option<DataSet>>,
+) -> anyhow::Result<ExitCode> {
     if args.example {
         return write_output(args.out.as_deref(), EXAMPLE_SCENARIO).map(|()| ExitCode::SUCCESS);
     }
@@ -109,8 +113,11 @@ pub fn run(args: &ProjectArgs, data: Option<DataSet>) -> anyhow::Result<ExitCode
             Err(error) => return Ok(input_failure(&error.into())),
         }
     }
-    let data =
-        data.filter(|data| scenario.data.source == DataSource::Store && !data.snapshots.is_empty());
+    let data = if scenario.data.source == DataSource::Store && scenario.run.area != "la:*" {
+        data_for(&args.db, &scenario.run.area)?.filter(|data| !data.snapshots.is_empty())
+    } else {
+        None
+    };
     let as_of = match (scenario.run.as_of, &data) {
         (Some(date), _) => date,
         (None, Some(data)) => match data.snapshots.iter().map(|s| s.as_of).max() {
