@@ -54,18 +54,30 @@ impl ExistingState {
         training: Vec<Training>,
         location_ids_elsewhere: Vec<String>,
     ) -> ExistingState {
-        ExistingState { workplaces, staff, training, location_ids_elsewhere, index: OnceLock::new() }
+        ExistingState {
+            workplaces,
+            staff,
+            training,
+            location_ids_elsewhere,
+            index: OnceLock::new(),
+        }
     }
 
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
             let mut index = Index::default();
             for (i, w) in self.workplaces.iter().enumerate() {
-                index.workplaces.entry(key(&w.record.localestid)).or_insert(i);
+                index
+                    .workplaces
+                    .entry(key(&w.record.localestid))
+                    .or_insert(i);
             }
             for (i, s) in self.staff.iter().enumerate() {
                 let wp = key(&s.record.localestid);
-                index.staff.entry((wp.clone(), key(&s.record.unique_worker_id))).or_insert(i);
+                index
+                    .staff
+                    .entry((wp.clone(), key(&s.record.unique_worker_id)))
+                    .or_insert(i);
                 index.staff_of.entry(wp).or_default().push(i);
             }
             index
@@ -80,7 +92,10 @@ impl ExistingState {
 
     /// The stored staff record keyed by LOCALESTID + UNIQUEWORKERID (whitespace removed).
     pub fn staff(&self, localestid: &str, unique_worker_id: &str) -> Option<&ExistingStaff> {
-        let i = *self.index().staff.get(&(key(localestid), key(unique_worker_id)))?;
+        let i = *self
+            .index()
+            .staff
+            .get(&(key(localestid), key(unique_worker_id)))?;
         self.staff.get(i)
     }
 
@@ -91,7 +106,11 @@ impl ExistingState {
 
     /// Stored staff of a workplace (by workplace key).
     pub fn staff_of(&self, workplace: &RecordKey) -> impl Iterator<Item = &ExistingStaff> + '_ {
-        let indexes: &[usize] = self.index().staff_of.get(workplace).map_or(&[], Vec::as_slice);
+        let indexes: &[usize] = self
+            .index()
+            .staff_of
+            .get(workplace)
+            .map_or(&[], Vec::as_slice);
         indexes.iter().filter_map(|&i| self.staff.get(i))
     }
 }

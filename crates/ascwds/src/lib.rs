@@ -21,7 +21,7 @@ pub mod staff;
 pub mod training;
 pub mod workplace;
 
-pub use existing::{ExistingState, ExistingStaff, ExistingWorkplace};
+pub use existing::{ExistingStaff, ExistingState, ExistingWorkplace};
 pub use message::{FileKind, Message, Severity};
 pub use plan::{Change, ChangeCounts, Counts, Plan, PlannedStaff, PlannedWorkplace, plan};
 pub use recognise::{NotRecognised, Recognition};
@@ -44,18 +44,32 @@ pub enum Given {
     /// Files of a directory, to be recognised by their header row.
     Directory(Vec<InputFile>),
     /// Files named by `--workplace`, `--staff`, `--training`: each must be of that kind.
-    Explicit { workplace: Option<InputFile>, staff: Option<InputFile>, training: Option<InputFile> },
+    Explicit {
+        workplace: Option<InputFile>,
+        staff: Option<InputFile>,
+        training: Option<InputFile>,
+    },
 }
 
 /// A problem with the set of files itself (F6): nothing can be validated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UploadError {
-    #[error("no workplace file: an upload needs a workplace file and a staff file (training is optional)")]
+    #[error(
+        "no workplace file: an upload needs a workplace file and a staff file (training is optional)"
+    )]
     MissingWorkplace,
-    #[error("no staff file: an upload needs a workplace file and a staff file (training is optional)")]
+    #[error(
+        "no staff file: an upload needs a workplace file and a staff file (training is optional)"
+    )]
     MissingStaff,
-    #[error("two {kind} files ({first} and {second}): an upload holds at most one file of each kind")]
-    Duplicate { kind: &'static str, first: String, second: String },
+    #[error(
+        "two {kind} files ({first} and {second}): an upload holds at most one file of each kind"
+    )]
+    Duplicate {
+        kind: &'static str,
+        first: String,
+        second: String,
+    },
 }
 
 /// A recognised file, read and ready for its rules.
@@ -74,7 +88,10 @@ impl ParsedFile {
 
     /// Every data record.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.raw.records.iter().map(|record| Row::new(record, &self.columns))
+        self.raw
+            .records
+            .iter()
+            .map(|record| Row::new(record, &self.columns))
     }
 }
 
@@ -120,11 +137,17 @@ pub struct Lines {
 
 impl Validation {
     pub fn errors(&self) -> usize {
-        self.messages.iter().filter(|m| m.severity == Severity::Error).count()
+        self.messages
+            .iter()
+            .filter(|m| m.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.messages.iter().filter(|m| m.severity == Severity::Warning).count()
+        self.messages
+            .iter()
+            .filter(|m| m.severity == Severity::Warning)
+            .count()
     }
 
     pub fn status(&self) -> Status {
@@ -141,7 +164,11 @@ impl Validation {
 }
 
 /// Recognises the files, runs every rule against `existing` with `as_of` as today.
-pub fn validate(given: Given, existing: &ExistingState, as_of: Date) -> Result<Validation, UploadError> {
+pub fn validate(
+    given: Given,
+    existing: &ExistingState,
+    as_of: Date,
+) -> Result<Validation, UploadError> {
     let mut not_recognised = Vec::new();
     let mut reasons = Vec::new();
     let mut slots: [Option<ParsedFile>; 3] = [None, None, None];
@@ -178,8 +205,16 @@ pub fn validate(given: Given, existing: &ExistingState, as_of: Date) -> Result<V
                 }
             }
         }
-        Given::Explicit { workplace, staff, training } => {
-            for (kind, file) in [(FileKind::Workplace, workplace), (FileKind::Staff, staff), (FileKind::Training, training)] {
+        Given::Explicit {
+            workplace,
+            staff,
+            training,
+        } => {
+            for (kind, file) in [
+                (FileKind::Workplace, workplace),
+                (FileKind::Staff, staff),
+                (FileKind::Training, training),
+            ] {
                 let Some(file) = file else { continue };
                 let raw = csv::read(&file.bytes);
                 match recognise::recognise(&raw) {
@@ -203,7 +238,11 @@ pub fn validate(given: Given, existing: &ExistingState, as_of: Date) -> Result<V
         let files = [&workplace_file, &staff_file, &training_file]
             .into_iter()
             .flatten()
-            .map(|f| FileSummary { file: kind_of(f), path: f.path.clone(), records: f.raw.records.len() })
+            .map(|f| FileSummary {
+                file: kind_of(f),
+                path: f.path.clone(),
+                records: f.raw.records.len(),
+            })
             .collect();
         return Ok(Validation {
             files,
@@ -221,7 +260,8 @@ pub fn validate(given: Given, existing: &ExistingState, as_of: Date) -> Result<V
     messages.extend(staff_messages);
     let training = match &training_file {
         Some(file) => {
-            let (training, training_messages) = training::validate_lines(file, &workplaces, &staff, as_of);
+            let (training, training_messages) =
+                training::validate_lines(file, &workplaces, &staff, as_of);
             messages.extend(training_messages);
             training
         }
@@ -236,17 +276,29 @@ pub fn validate(given: Given, existing: &ExistingState, as_of: Date) -> Result<V
             path: workplace_file.path.clone(),
             records: workplaces.iter().filter(|w| w.kept).count(),
         },
-        FileSummary { file: FileKind::Staff, path: staff_file.path.clone(), records: staff_file.raw.records.len() },
+        FileSummary {
+            file: FileKind::Staff,
+            path: staff_file.path.clone(),
+            records: staff_file.raw.records.len(),
+        },
     ];
     if let Some(file) = &training_file {
-        files.push(FileSummary { file: FileKind::Training, path: file.path.clone(), records: file.raw.records.len() });
+        files.push(FileSummary {
+            file: FileKind::Training,
+            path: file.path.clone(),
+            records: file.raw.records.len(),
+        });
     }
     Ok(Validation {
         files,
         files_not_recognised: Vec::new(),
         not_recognised_reasons: Vec::new(),
         messages,
-        lines: Some(Lines { workplaces, staff, training }),
+        lines: Some(Lines {
+            workplaces,
+            staff,
+            training,
+        }),
     })
 }
 

@@ -94,7 +94,12 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
         } else {
             stored.is_some_and(|s| s.primary)
         };
-        let change = |change| Change { kind: "workplace", change, workplace: line.localestid.clone(), worker: None };
+        let change = |change| Change {
+            kind: "workplace",
+            change,
+            workplace: line.localestid.clone(),
+            worker: None,
+        };
         match (line.status, stored) {
             (Some(Status::Delete), Some(_)) => {
                 deleted_workplaces.insert(line.key.clone());
@@ -103,7 +108,11 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
             }
             (Some(Status::New), None) => match &line.record {
                 Some(record) => {
-                    plan.workplaces.push(PlannedWorkplace { previous: None, record: record.clone(), primary: primary_now });
+                    plan.workplaces.push(PlannedWorkplace {
+                        previous: None,
+                        record: record.clone(),
+                        primary: primary_now,
+                    });
                     plan.counts.workplaces.new += 1;
                     plan.difference.push(change("new"));
                 }
@@ -157,7 +166,11 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
             });
         }
     }
-    let surviving: HashSet<RecordKey> = plan.workplaces.iter().map(|w| key(&w.record.localestid)).collect();
+    let surviving: HashSet<RecordKey> = plan
+        .workplaces
+        .iter()
+        .map(|w| key(&w.record.localestid))
+        .collect();
 
     // Staff.
     let mut with_line: HashSet<(RecordKey, RecordKey)> = HashSet::new();
@@ -188,7 +201,8 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
                     plan.staff.push(PlannedStaff {
                         previous: None,
                         record: record.clone(),
-                        days_sick_saved: record.days_sick_halves.is_some() || record.days_sick_unknown,
+                        days_sick_saved: record.days_sick_halves.is_some()
+                            || record.days_sick_unknown,
                     });
                     plan.difference.push(change("new"));
                 }
@@ -207,22 +221,36 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
                     plan.counts.staff.updated += 1;
                     plan.difference.push(change("updated"));
                 }
-                rekeyed.insert(old_key.clone(), (record.localestid.clone(), record.unique_worker_id.clone()));
-                plan.staff.push(PlannedStaff { previous: Some(old_key), record, days_sick_saved });
+                rekeyed.insert(
+                    old_key.clone(),
+                    (record.localestid.clone(), record.unique_worker_id.clone()),
+                );
+                plan.staff.push(PlannedStaff {
+                    previous: Some(old_key),
+                    record,
+                    days_sick_saved,
+                });
             }
             (Some(status @ (Status::NoChange | Status::Unchecked)), Some(stored)) => {
                 plan.counts.staff.unchanged += 1;
                 let record = &stored.record;
                 // NOCHANGE re-saves every non-empty value: the "last saved" stamp refreshes (§1.5).
-                let days_sick_saved =
-                    status == Status::NoChange && (record.days_sick_halves.is_some() || record.days_sick_unknown);
-                plan.staff.push(PlannedStaff { previous: Some(old_key), record: record.clone(), days_sick_saved });
+                let days_sick_saved = status == Status::NoChange
+                    && (record.days_sick_halves.is_some() || record.days_sick_unknown);
+                plan.staff.push(PlannedStaff {
+                    previous: Some(old_key),
+                    record: record.clone(),
+                    days_sick_saved,
+                });
             }
             _ => {}
         }
     }
     for stored in &existing.staff {
-        let stored_key = (key(&stored.record.localestid), key(&stored.record.unique_worker_id));
+        let stored_key = (
+            key(&stored.record.localestid),
+            key(&stored.record.unique_worker_id),
+        );
         if with_line.contains(&stored_key) {
             continue;
         }
@@ -247,7 +275,8 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
     }
 
     // A staff record can only live in a surviving workplace (NEW lines under a deleted one go).
-    plan.staff.retain(|s| surviving.contains(&key(&s.record.localestid)));
+    plan.staff
+        .retain(|s| surviving.contains(&key(&s.record.localestid)));
 
     // Training: staff with lines in the file get exactly the file's lines (§6.4); others keep theirs.
     let final_staff: HashSet<(RecordKey, RecordKey)> = plan
@@ -262,7 +291,10 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
         if !final_staff.contains(&staff_key) {
             continue;
         }
-        file_training.entry(staff_key).or_default().push(record.clone());
+        file_training
+            .entry(staff_key)
+            .or_default()
+            .push(record.clone());
     }
     let mut stored_training: HashMap<(RecordKey, RecordKey), Vec<Training>> = HashMap::new();
     for record in &existing.training {
@@ -280,8 +312,14 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
         stored_training.entry(new_key).or_default().push(record);
     }
     for staff in &plan.staff {
-        let staff_key = (key(&staff.record.localestid), key(&staff.record.unique_worker_id));
-        match (file_training.remove(&staff_key), stored_training.remove(&staff_key)) {
+        let staff_key = (
+            key(&staff.record.localestid),
+            key(&staff.record.unique_worker_id),
+        );
+        match (
+            file_training.remove(&staff_key),
+            stored_training.remove(&staff_key),
+        ) {
             (Some(new), old) => {
                 let old = old.unwrap_or_default();
                 let mut unmatched_old: Vec<&Training> = old.iter().collect();

@@ -62,7 +62,11 @@ impl std::fmt::Display for NotRecognised {
                 "the workplace file starts with a byte-order mark (BOM), which ASC-WDS does not accept; save it as UTF-8 without BOM"
             ),
             NotRecognised::HeaderMismatch(kind) => {
-                write!(f, "the header row is not exactly the {} file header", kind.as_str())
+                write!(
+                    f,
+                    "the header row is not exactly the {} file header",
+                    kind.as_str()
+                )
             }
         }
     }
@@ -94,7 +98,10 @@ pub fn recognise(file: &RawFile) -> Recognition {
     if file.bom && file.first_line.starts_with(WORKPLACE_PROBE) {
         return Recognition::NotRecognised(NotRecognised::WorkplaceBom);
     }
-    if STAFF_PROBES.iter().any(|probe| file.first_line.contains(probe)) {
+    if STAFF_PROBES
+        .iter()
+        .any(|probe| file.first_line.contains(probe))
+    {
         return match staff_layout(&file.first_line) {
             Some(_) => Recognition::Recognised(FileKind::Staff),
             None => Recognition::NotRecognised(NotRecognised::HeaderMismatch(FileKind::Staff)),
@@ -132,7 +139,11 @@ pub fn staff_layout(first_line: &str) -> Option<StaffLayout> {
         extra = extra.strip_prefix(pair.as_str())?;
         pairs = next;
     }
-    Some(StaffLayout { chg_unique_worker_id: chg, transfer_staff_record: transfer, qualification_pairs: pairs })
+    Some(StaffLayout {
+        chg_unique_worker_id: chg,
+        transfer_staff_record: transfer,
+        qualification_pairs: pairs,
+    })
 }
 
 #[cfg(test)]
@@ -146,9 +157,18 @@ mod tests {
 
     #[test]
     fn each_kind_is_recognised_by_its_exact_header() {
-        assert_eq!(kind(&format!("{WORKPLACE_HEADER}\n")), Recognition::Recognised(FileKind::Workplace));
-        assert_eq!(kind(&format!("{}\r\n", staff_base_header())), Recognition::Recognised(FileKind::Staff));
-        assert_eq!(kind(&format!("{TRAINING_HEADER}\n")), Recognition::Recognised(FileKind::Training));
+        assert_eq!(
+            kind(&format!("{WORKPLACE_HEADER}\n")),
+            Recognition::Recognised(FileKind::Workplace)
+        );
+        assert_eq!(
+            kind(&format!("{}\r\n", staff_base_header())),
+            Recognition::Recognised(FileKind::Staff)
+        );
+        assert_eq!(
+            kind(&format!("{TRAINING_HEADER}\n")),
+            Recognition::Recognised(FileKind::Training)
+        );
     }
 
     #[test]
@@ -165,31 +185,57 @@ mod tests {
             kind(&format!("\u{feff}{WORKPLACE_HEADER}\n")),
             Recognition::NotRecognised(NotRecognised::WorkplaceBom)
         );
-        assert_eq!(kind(&format!("\u{feff}{TRAINING_HEADER}\n")), Recognition::Recognised(FileKind::Training));
+        assert_eq!(
+            kind(&format!("\u{feff}{TRAINING_HEADER}\n")),
+            Recognition::Recognised(FileKind::Training)
+        );
     }
 
     #[test]
     fn staff_variants_and_qualification_pairs() {
-        let with_both = format!("LOCALESTID,UNIQUEWORKERID,CHGUNIQUEWRKID,TRANSFERSTAFFRECORD,{STAFF_REST},QUALACH04,QUALACH04NOTES,QUALACH05,QUALACH05NOTES");
+        let with_both = format!(
+            "LOCALESTID,UNIQUEWORKERID,CHGUNIQUEWRKID,TRANSFERSTAFFRECORD,{STAFF_REST},QUALACH04,QUALACH04NOTES,QUALACH05,QUALACH05NOTES"
+        );
         let layout = staff_layout(&with_both);
         assert_eq!(
             layout,
-            Some(StaffLayout { chg_unique_worker_id: true, transfer_staff_record: true, qualification_pairs: 5 })
+            Some(StaffLayout {
+                chg_unique_worker_id: true,
+                transfer_staff_record: true,
+                qualification_pairs: 5
+            })
         );
         // Skipping a number, or half a pair, is not accepted.
-        assert_eq!(staff_layout(&format!("{},QUALACH05,QUALACH05NOTES", staff_base_header())), None);
-        assert_eq!(staff_layout(&format!("{},QUALACH04", staff_base_header())), None);
+        assert_eq!(
+            staff_layout(&format!("{},QUALACH05,QUALACH05NOTES", staff_base_header())),
+            None
+        );
+        assert_eq!(
+            staff_layout(&format!("{},QUALACH04", staff_base_header())),
+            None
+        );
         // Optional columns in the wrong order.
         assert_eq!(
-            staff_layout(&format!("LOCALESTID,UNIQUEWORKERID,TRANSFERSTAFFRECORD,CHGUNIQUEWRKID,{STAFF_REST}")),
+            staff_layout(&format!(
+                "LOCALESTID,UNIQUEWORKERID,TRANSFERSTAFFRECORD,CHGUNIQUEWRKID,{STAFF_REST}"
+            )),
             None
         );
     }
 
     #[test]
     fn bare_cr_and_unknown_files() {
-        assert_eq!(kind(&format!("{TRAINING_HEADER}\r1,2\r")), Recognition::NotRecognised(NotRecognised::BareCr));
-        assert_eq!(kind("a,b,c\n1,2,3\n"), Recognition::NotRecognised(NotRecognised::UnknownKind));
-        assert_eq!(kind(""), Recognition::NotRecognised(NotRecognised::UnknownKind));
+        assert_eq!(
+            kind(&format!("{TRAINING_HEADER}\r1,2\r")),
+            Recognition::NotRecognised(NotRecognised::BareCr)
+        );
+        assert_eq!(
+            kind("a,b,c\n1,2,3\n"),
+            Recognition::NotRecognised(NotRecognised::UnknownKind)
+        );
+        assert_eq!(
+            kind(""),
+            Recognition::NotRecognised(NotRecognised::UnknownKind)
+        );
     }
 }

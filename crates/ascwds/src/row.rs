@@ -44,7 +44,7 @@ impl<'a> Row<'a> {
     /// The value of `column`; `None` when the header has no such column or the record is short.
     pub fn get(&self, column: &str) -> Option<&'a str> {
         let i = *self.columns.index.get(column)?;
-        self.record.fields.get(i).map(String::as_str)
+        self.record.field(i)
     }
 
     /// The value of `column`, `""` when absent (a short record's missing values pass as blank).
@@ -54,6 +54,6 @@ impl<'a> Row<'a> {
 
     /// Whether the record has fewer values than the header.
     pub fn is_short(&self, header_len: usize) -> bool {
-        self.record.fields.len() < header_len
+        self.record.len() < header_len
     }
 }

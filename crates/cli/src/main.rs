@@ -10,11 +10,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analysis;
+mod cmd_compliance;
 mod cmd_demo;
 mod cmd_export;
 mod cmd_generate;
 mod cmd_metric;
 mod cmd_project;
+mod cmd_report;
+mod cmd_requirements;
+mod cmd_training;
 mod cmd_upload;
 mod global;
 mod postcodes;
@@ -43,8 +47,16 @@ enum Command {
     Generate(cmd_generate::GenerateArgs),
     /// One workforce metric for one group, as of a date.
     Metric(cmd_metric::MetricArgs),
+    /// Area and workplace profiles (HTML, JSON, CSV, XLSX).
+    Report(cmd_report::ReportArgs),
     /// Run the workforce projection of planning.md under a scenario.
     Project(cmd_project::ProjectArgs),
+    /// Training compliance: status, matrix, expiring, alerts, training needs analysis.
+    Compliance(cmd_compliance::ComplianceArgs),
+    /// Entered training records, registrations, supervision and exemptions.
+    Training(cmd_training::TrainingArgs),
+    /// Requirement profiles: show, set, check.
+    Requirements(cmd_requirements::RequirementsArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +89,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => cmd_demo::run(&args),
         Command::Generate(args) => cmd_generate::run(&args),
         Command::Metric(args) => cmd_metric::run(&args),
-        Command::Project(args) => cmd_project::run(&args, None),
+        Command::Report(args) => cmd_report::run(&args),
+        Command::Project(args) => cmd_project::run(&args, &analysis::planning_data_set),
+        Command::Compliance(args) => cmd_compliance::run(&args),
+        Command::Training(args) => cmd_training::run(&args),
+        Command::Requirements(args) => cmd_requirements::run(&args),
     }
 }

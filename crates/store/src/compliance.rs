@@ -491,7 +491,11 @@ impl Store {
             .map_err(|fail| fail.at(&self.path))
     }
 
-    fn profile_at_inner(&self, org: &str, date: Option<Date>) -> Result<Option<ProfileVersion>, Fail> {
+    fn profile_at_inner(
+        &self,
+        org: &str,
+        date: Option<Date>,
+    ) -> Result<Option<ProfileVersion>, Fail> {
         let columns = "org, version, effective_from, actor, sha256, file_text, expiring_days, due_soon_days, created_at";
         let map = |row: &rusqlite::Row<'_>| {
             Ok((
@@ -529,8 +533,17 @@ impl Store {
                 )
                 .optional()?,
         };
-        let Some((org, version, effective_from, actor, sha256, file_text, expiring, due_soon, created_at)) =
-            found
+        let Some((
+            org,
+            version,
+            effective_from,
+            actor,
+            sha256,
+            file_text,
+            expiring,
+            due_soon,
+            created_at,
+        )) = found
         else {
             return Ok(None);
         };
@@ -714,10 +727,7 @@ fn add_records(
     let detail = format!(
         "{{\"records\":{},\"ids\":[{}]}}",
         ids.len(),
-        ids.iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
     );
     crate::apply::audit(&transaction, actor, "training.add", org, &detail)?;
     transaction.commit()?;
@@ -775,8 +785,199 @@ fn delete_row(
         params![org, id],
     )?;
     if deleted > 0 {
-        crate::apply::audit(&transaction, actor, action, org, &format!("{{\"id\":{id}}}"))?;
+        crate::apply::audit(
+            &transaction,
+            actor,
+            action,
+            org,
+            &format!("{{\"id\":{id}}}"),
+        )?;
     }
     transaction.commit()?;
     Ok(deleted > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    /// A store with organisation `acme` and staff records 1 and 2 (rows written directly: these
+    /// tests are about the compliance tables, not imports).
+    fn store() -> Store {
+        let store = Store::open_in_memory().expect("store");
+        store
+            .connection
+            .execute_batch(
+                "INSERT INTO org (id, created_at) VALUES ('acme', '2026-01-01T00:00:00Z');
+                 INSERT INTO staff (id, org) VALUES (1, 'acme'), (2, 'acme');",
+            )
+            .expect("seed rows");
+        store
+    }
+
+    fn record(staff_id: i64, topic: &str) -> NewComplianceRecord {
+        NewComplianceRecord {
+            staff_id,
+            topic: topic.to_owned(),
+            level: Some("silver".to_owned()),
+            completed: Some(date!(2026 - 01 - 15)),
+            expires: None,
+            validity_months: Some(12),
+            title: "Safeguarding adults".to_owned(),
+            provider: String::new(),
+            number: String::new(),
+            revalidation_due: None,
+            notes: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_schema_can_be_ensured_twice() {
+        let store = store();
+        ensure_schema(&store.connection).expect("second run");
+        assert_eq!(store.compliance_records(None).expect("read"), Vec::new());
+    }
+
+    #[test]
+    fn records_round_trip_are_deleted_and_every_change_is_audited() {
+        let mut store = store();
+        let ids = store
+            .add_compliance_records(
+                "tester",
+                "acme",
+                &[record(1, "safeguarding_adults"), record(2, "fire_safety")],
+            )
+            .expect("add");
+        assert_eq!(ids.len(), 2);
+        let stored = store.compliance_records(Some("acme")).expect("read");
+        assert_eq!(stored.len(), 2);
+        assert_eq!(stored[0].record, record(1, "safeguarding_adults"));
+        assert_eq!(
+            store.compliance_records(Some("other")).expect("read"),
+            Vec::new()
+        );
+        assert!(
+            store
+                .delete_compliance_record("tester", "acme", ids[0])
+                .expect("delete")
+        );
+        // Another organisation cannot delete it, and a second delete finds nothing.
+        assert!(
+            !store
+                .delete_compliance_record("tester", "other", ids[1])
+                .expect("delete")
+        );
+        assert!(
+            !store
+                .delete_compliance_record("tester", "acme", ids[0])
+                .expect("delete")
+        );
+        assert_eq!(store.compliance_records(None).expect("read").len(), 1);
+        let actions: Vec<String> = store
+            .audit_log()
+            .expect("audit")
+            .into_iter()
+            .map(|entry| entry.action)
+            .collect();
+        // One add (both records, one transaction) and one successful delete.
+        assert_eq!(actions, ["training.add", "training.delete"]);
+    }
+
+    #[test]
+    fn exemptions_round_trip() {
+        let mut store = store();
+        let given = NewExemption {
+            staff_id: 2,
+            topic: "medication".to_owned(),
+            reason: "not_applicable_to_duties".to_owned(),
+            note: String::new(),
+            from: date!(2026 - 01 - 01),
+            until: Some(date!(2026 - 06 - 30)),
+        };
+        let id = store
+            .add_compliance_exemption("tester", "acme", &given)
+            .expect("add");
+        let stored = store.compliance_exemptions(Some("acme")).expect("read");
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].id, id);
+        assert_eq!(stored[0].exemption, given);
+        assert!(
+            store
+                .delete_compliance_exemption("tester", "acme", id)
+                .expect("delete")
+        );
+        assert_eq!(store.compliance_exemptions(None).expect("read"), Vec::new());
+    }
+
+    #[test]
+    fn the_profile_in_force_is_the_latest_effective_on_the_date() {
+        let mut store = store();
+        assert_eq!(
+            store.requirement_profile_at("acme", None).expect("read"),
+            None
+        );
+        let first = store
+            .save_requirement_profile("tester", "acme", date!(2026 - 01 - 01), "", "aa", 60, 14)
+            .expect("save");
+        assert_eq!(first.version, 1);
+        let second = store
+            .save_requirement_profile("tester", "acme", date!(2026 - 06 - 01), "x", "bb", 90, 7)
+            .expect("save");
+        assert_eq!(second.version, 2);
+        assert_eq!((second.expiring_days, second.due_soon_days), (90, 7));
+        let version_on = |day| {
+            store
+                .requirement_profile_at("acme", Some(day))
+                .expect("read")
+                .map(|found| found.version)
+        };
+        assert_eq!(version_on(date!(2025 - 12 - 31)), None);
+        assert_eq!(version_on(date!(2026 - 03 - 01)), Some(1));
+        assert_eq!(version_on(date!(2026 - 06 - 01)), Some(2));
+        // An unknown organisation cannot hold a profile (foreign key).
+        assert!(
+            store
+                .save_requirement_profile(
+                    "tester",
+                    "nosuch",
+                    date!(2026 - 01 - 01),
+                    "",
+                    "cc",
+                    60,
+                    14
+                )
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn unit_costs_are_versioned_per_area() {
+        let mut store = store();
+        assert_eq!(store.unit_costs("E08000018").expect("read"), None);
+        assert_eq!(
+            store
+                .save_unit_costs("tester", "E08000018", "a", "h1")
+                .expect("save"),
+            1
+        );
+        assert_eq!(
+            store
+                .save_unit_costs("tester", "E08000018", "b", "h2")
+                .expect("save"),
+            2
+        );
+        assert_eq!(
+            store
+                .save_unit_costs("tester", "E06000001", "c", "h3")
+                .expect("save"),
+            1
+        );
+        let latest = store
+            .unit_costs("E08000018")
+            .expect("read")
+            .expect("stored");
+        assert_eq!((latest.version, latest.file_text.as_str()), (2, "b"));
+    }
 }
