@@ -2,7 +2,7 @@
 //! validator checks `STATUS`, `Admin`, "unchanged" and transfer rules against. The store builds it;
 //! this crate never reads the store.
 
-use std::collections::HashMap;
+use crate::fast::HashMap;
 use std::sync::OnceLock;
 
 use time::Date;

@@ -12,6 +12,7 @@
 
 pub mod csv;
 pub mod existing;
+pub mod fast;
 pub mod js;
 pub mod message;
 pub mod plan;
@@ -151,7 +152,7 @@ impl Validation {
     }
 
     pub fn status(&self) -> Status {
-        if !self.files_not_recognised.is_empty() || self.lines.is_none() {
+        if !self.files_not_recognised.is_empty() {
             Status::FileNotRecognised
         } else if self.errors() > 0 {
             Status::Failed

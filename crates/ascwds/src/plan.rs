@@ -2,7 +2,7 @@
 //! organisation's complete new state, each record linked to the stored record it continues, and the
 //! counts shown to the user. The store writes it as a new snapshot; this module decides it.
 
-use std::collections::{HashMap, HashSet};
+use crate::fast::{HashMap, HashSet};
 
 use carecount_domain::{RecordKey, Staff, Status, Training, Workplace, key};
 use serde::Serialize;
@@ -82,8 +82,8 @@ pub struct Counts {
 pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
     let mut plan = Plan::default();
     let first_import = existing.workplaces.is_empty();
-    let mut in_file: HashSet<RecordKey> = HashSet::new();
-    let mut deleted_workplaces: HashSet<RecordKey> = HashSet::new();
+    let mut in_file: HashSet<RecordKey> = HashSet::default();
+    let mut deleted_workplaces: HashSet<RecordKey> = HashSet::default();
     let mut first_line_seen = false;
 
     for line in lines.workplaces.iter().filter(|w| w.kept) {
@@ -173,9 +173,9 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
         .collect();
 
     // Staff.
-    let mut with_line: HashSet<(RecordKey, RecordKey)> = HashSet::new();
+    let mut with_line: HashSet<(RecordKey, RecordKey)> = HashSet::default();
     // Old key → new key, for carrying training over renames and transfers.
-    let mut rekeyed: HashMap<(RecordKey, RecordKey), (String, String)> = HashMap::new();
+    let mut rekeyed: HashMap<(RecordKey, RecordKey), (String, String)> = HashMap::default();
     for line in lines.staff.iter().filter(|s| s.accepted) {
         let old_key = (line.workplace_key.clone(), key(&line.unique_worker_id));
         with_line.insert(old_key.clone());
@@ -284,7 +284,7 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
         .iter()
         .map(|s| (key(&s.record.localestid), key(&s.record.unique_worker_id)))
         .collect();
-    let mut file_training: HashMap<(RecordKey, RecordKey), Vec<Training>> = HashMap::new();
+    let mut file_training: HashMap<(RecordKey, RecordKey), Vec<Training>> = HashMap::default();
     for line in &lines.training {
         let Some(record) = &line.record else { continue };
         let staff_key = (line.workplace_key.clone(), line.worker_key.clone());
@@ -296,7 +296,7 @@ pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
             .or_default()
             .push(record.clone());
     }
-    let mut stored_training: HashMap<(RecordKey, RecordKey), Vec<Training>> = HashMap::new();
+    let mut stored_training: HashMap<(RecordKey, RecordKey), Vec<Training>> = HashMap::default();
     for record in &existing.training {
         let old = (key(&record.localestid), key(&record.unique_worker_id));
         let mut record = record.clone();

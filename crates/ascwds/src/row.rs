@@ -1,6 +1,6 @@
 //! Access to one record's values by column name.
 
-use std::collections::HashMap;
+use crate::fast::HashMap;
 
 use crate::csv::RawRecord;
 
@@ -12,7 +12,7 @@ pub struct Columns {
 
 impl Columns {
     pub fn new(header: &[String]) -> Columns {
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         for (i, name) in header.iter().enumerate() {
             index.entry(name.clone()).or_insert(i);
         }

@@ -46,12 +46,19 @@ pub fn import(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
     let existing = store.existing_state(org, as_of)?;
-    let validation = carecount_ascwds::validate(given, &existing, as_of)?;
-    let plan = match &validation.lines {
-        Some(lines) => carecount_ascwds::plan(&existing, lines),
+    let mut validation = carecount_ascwds::validate(given, &existing, as_of)?;
+    // The per-line outcomes are only needed to plan: drop them once planned (at national scale
+    // they hold a second copy of every record).
+    let plan = match validation.lines.take() {
+        Some(lines) => carecount_ascwds::plan(&existing, &lines),
         None => Plan::default(),
     };
-    let mut outcome = ImportOutcome { validation, plan, snapshot: None };
+    drop(existing);
+    let mut outcome = ImportOutcome {
+        validation,
+        plan,
+        snapshot: None,
+    };
     if outcome.clean() && !dry_run {
         let areas: Vec<_> = outcome
             .plan

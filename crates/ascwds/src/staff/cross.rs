@@ -3,7 +3,7 @@
 //! healthcare activities) against the workplace file and the stored state (§6.2 step 5).
 //! None of these messages is de-duplicated.
 
-use std::collections::{HashMap, HashSet};
+use crate::fast::{HashMap, HashSet};
 
 use carecount_codes::{Tables, special};
 use carecount_domain::{Answer, RecordKey, Status, key};
@@ -47,7 +47,7 @@ pub(super) fn run(
         transfer_to: vec![None; lines.len()],
     };
     let kept: HashMap<&RecordKey, &WorkplaceLine> = {
-        let mut kept = HashMap::new();
+        let mut kept = HashMap::default();
         for workplace in workplaces.iter().filter(|w| w.kept) {
             kept.entry(&workplace.key).or_insert(workplace);
         }
@@ -96,7 +96,7 @@ fn salary_same_as_full_time(
     existing: &ExistingState,
     outcome: &mut CrossOutcome,
 ) {
-    let mut full_time: HashSet<(i64, i64)> = HashSet::new();
+    let mut full_time: HashSet<(i64, i64)> = HashSet::default();
     for line in lines {
         let facts = line.pay_facts;
         let counts = !matches!(
@@ -163,7 +163,7 @@ fn salary_same_as_full_time(
 
 /// XS3: the same National Insurance number on lines whose contracted hours add up to more than 75.
 fn ni_number_hours(lines: &[CheckedLine], outcome: &mut CrossOutcome) {
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::default();
     for (index, line) in lines.iter().enumerate() {
         if line.ni_number_accepted {
             groups
@@ -213,13 +213,13 @@ fn duplicates_and_unknown_workplaces(
     kept: &HashMap<&RecordKey, &WorkplaceLine>,
     outcome: &mut CrossOutcome,
 ) {
-    let mut references: HashMap<(RecordKey, RecordKey), usize> = HashMap::new();
+    let mut references: HashMap<(RecordKey, RecordKey), usize> = HashMap::default();
     for line in lines {
         *references
             .entry((key(&line.localestid), key(&line.unique_worker_id)))
             .or_default() += 1;
     }
-    let mut seen: HashSet<(RecordKey, RecordKey)> = HashSet::new();
+    let mut seen: HashSet<(RecordKey, RecordKey)> = HashSet::default();
     for (index, line) in lines.iter().enumerate() {
         let workplace_key = key(&line.localestid);
         let own_reference = key(&line.unique_worker_id);
@@ -369,7 +369,7 @@ fn transfers(
         |l: &CheckedLine| key(l.new_worker_id.as_deref().unwrap_or(&l.unique_worker_id));
 
     // XS8 first.
-    let mut per_target: HashMap<(&RecordKey, &RecordKey), usize> = HashMap::new();
+    let mut per_target: HashMap<(&RecordKey, &RecordKey), usize> = HashMap::default();
     for (_, _, target, reference, _) in &moving {
         *per_target.entry((target, reference)).or_default() += 1;
     }

@@ -1,7 +1,7 @@
 //! The training checks against the other files: XT1 (unknown workplace), XT2 (unknown staff
 //! record), XT3 (training completed before the worker was 14).
 
-use std::collections::{HashMap, HashSet};
+use crate::fast::{HashMap, HashSet};
 
 use carecount_domain::{RecordKey, key};
 use time::Date;
@@ -28,7 +28,7 @@ impl<'a> OtherFiles<'a> {
             .filter(|w| w.kept && !w.key.0.is_empty())
             .map(|w| &w.key)
             .collect();
-        let mut by_key = HashMap::new();
+        let mut by_key = HashMap::default();
         for line in staff.iter().filter(|s| s.accepted) {
             by_key
                 .entry((&line.workplace_key, &line.worker_key))

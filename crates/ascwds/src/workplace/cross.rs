@@ -1,7 +1,7 @@
 //! Rules that look at more than one line: XW6, XW7 (whole workplace file), F2, F3 (the account)
 //! and XW1–XW5 (the staff file). None of them is de-duplicated (§1.6).
 
-use std::collections::HashMap;
+use crate::fast::HashMap;
 use std::collections::hash_map::Entry;
 
 use carecount_codes::special;
@@ -17,7 +17,7 @@ use crate::staff::StaffLine;
 /// flagged and dropped from the upload.
 pub(super) fn duplicate_localestids(lines: &mut [WorkplaceLine]) -> Vec<Message> {
     let mut messages = Vec::new();
-    let mut first_line: HashMap<RecordKey, u32> = HashMap::new();
+    let mut first_line: HashMap<RecordKey, u32> = HashMap::default();
     for line in lines.iter_mut() {
         match first_line.entry(line.key.clone()) {
             Entry::Vacant(slot) => {
@@ -55,7 +55,7 @@ pub(super) fn duplicate_location_ids(
     lines: &mut [WorkplaceLine],
     existing: &ExistingState,
 ) -> Vec<Message> {
-    let mut stored_by_id: HashMap<&str, Option<&str>> = HashMap::new();
+    let mut stored_by_id: HashMap<&str, Option<&str>> = HashMap::default();
     for stored in &existing.workplaces {
         stored_by_id
             .entry(stored.record.localestid.as_str())
@@ -79,7 +79,7 @@ pub(super) fn duplicate_location_ids(
         }
     }
     let mut messages = Vec::new();
-    let mut first_line: HashMap<Option<String>, u32> = HashMap::new();
+    let mut first_line: HashMap<Option<String>, u32> = HashMap::default();
     for (index, location) in order {
         let Some(line) = lines.get_mut(index) else {
             continue;
@@ -169,7 +169,7 @@ struct StaffCount {
 
 /// XW1–XW5 for workplaces with STATUS NEW, UPDATE or NOCHANGE.
 pub(super) fn staff_count_checks(lines: &[WorkplaceLine], staff: &[StaffLine]) -> Vec<Message> {
-    let mut counts: HashMap<&RecordKey, StaffCount> = HashMap::new();
+    let mut counts: HashMap<&RecordKey, StaffCount> = HashMap::default();
     for staff_line in staff {
         if matches!(staff_line.status, Some(Status::New | Status::Update)) {
             let count = counts.entry(&staff_line.workplace_key).or_default();

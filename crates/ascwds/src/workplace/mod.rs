@@ -10,7 +10,7 @@ mod cross;
 mod line;
 mod write;
 
-use std::collections::{HashMap, HashSet};
+use crate::fast::{HashMap, HashSet};
 
 use carecount_domain::{Answer, RecordKey, Status, Workplace, key};
 use time::Date;
@@ -77,7 +77,7 @@ pub(crate) struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn new(existing: &'a ExistingState) -> Context<'a> {
-        let mut stored_location_ids: HashMap<&'a str, Vec<RecordKey>> = HashMap::new();
+        let mut stored_location_ids: HashMap<&'a str, Vec<RecordKey>> = HashMap::default();
         for stored in &existing.workplaces {
             if let Some(location_id) = stored.record.location_id.as_deref() {
                 stored_location_ids
