@@ -12,7 +12,7 @@ use crate::global::AsOfArg;
 /// Write a fictional ASC-WDS upload (workplace.csv, staff.csv, training.csv).
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Example:\n  carecount generate --out upload/ --workplaces 20 --staff 400 --seed 1 --as-of 2026-11-01"
+    after_help = "Example:\n  carecount generate --out upload/ --workplaces 20 --staff 400 --seed 1 --as-of 2026-11-01\n  carecount generate --from upload/ --from-as-of 2026-11-01 --out next/ --as-of 2027-11-01   # a year later: leavers gone, starters NEW, the rest UPDATE"
 )]
 pub struct GenerateArgs {
     /// Directory to write workplace.csv, staff.csv and training.csv into (created if missing).
@@ -29,6 +29,16 @@ pub struct GenerateArgs {
     pub seed: u64,
     #[command(flatten)]
     pub as_of: AsOfArg,
+    /// Instead of a new upload, write the next one of an upload generated earlier (a directory):
+    /// the same workplaces at --as-of, with leavers omitted, starters NEW and the rest UPDATE.
+    #[arg(long, value_name = "DIR", requires = "from_as_of")]
+    pub from: Option<PathBuf>,
+    /// The as-of date of the upload given with --from.
+    #[arg(long = "from-as-of", value_name = "YYYY-MM-DD", value_parser = crate::global::parse_date, requires = "from")]
+    pub from_as_of: Option<time::Date>,
+    /// With --from: the share of staff records that leave (default 0.25).
+    #[arg(long, value_name = "RATE", default_value_t = 0.25, requires = "from")]
+    pub turnover: f64,
 }
 
 /// Generates the upload and writes it. Impossible counts are a usage error (exit 2).
@@ -39,7 +49,29 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         as_of: args.as_of.date(),
     };
-    let upload = match generate(&options) {
+    let result = match (&args.from, args.from_as_of) {
+        (Some(dir), Some(previous_as_of)) => {
+            let read = |name: &str| {
+                std::fs::read_to_string(dir.join(name))
+                    .with_context(|| format!("cannot open {}", dir.join(name).display()))
+            };
+            let previous = carecount_generate::GeneratedUpload {
+                as_of: previous_as_of,
+                workplace: read("workplace.csv")?,
+                staff: read("staff.csv")?,
+                training: read("training.csv")?,
+            };
+            let evolve = carecount_generate::EvolveOptions {
+                seed: args.seed,
+                as_of: options.as_of,
+                turnover: args.turnover,
+                growth: 0.01,
+            };
+            carecount_generate::evolve(&previous, &evolve)
+        }
+        _ => generate(&options),
+    };
+    let upload = match result {
         Ok(upload) => upload,
         Err(error) => {
             eprintln!("error: {error}");
@@ -51,8 +83,8 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let training_records = upload.training.lines().count().saturating_sub(1);
     eprintln!(
         "wrote {} workplaces, {} staff records and {} training records to {}",
-        options.workplaces,
-        options.staff,
+        upload.workplace.lines().count().saturating_sub(1),
+        upload.staff.lines().count().saturating_sub(1),
         training_records,
         args.out.display()
     );

@@ -220,6 +220,22 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
                     n.new, n.updated, n.deleted, n.unchanged
                 );
             }
+            let shown = 30;
+            for change in plan.difference.iter().take(shown) {
+                match &change.worker {
+                    Some(worker) => println!(
+                        "  {:<8} {} record {worker} at workplace {}",
+                        change.change, change.kind, change.workplace
+                    ),
+                    None => println!(
+                        "  {:<8} {} {}",
+                        change.change, change.kind, change.workplace
+                    ),
+                }
+            }
+            if plan.difference.len() > shown {
+                println!("  … and {} more changes", plan.difference.len() - shown);
+            }
             match &snapshot {
                 Some(s) => println!(
                     "snapshot {} as of {} saved for organisation {}",
