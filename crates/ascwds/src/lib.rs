@@ -172,7 +172,9 @@ pub fn validate(
 ) -> Result<Validation, UploadError> {
     let mut not_recognised = Vec::new();
     let mut reasons = Vec::new();
-    let mut slots: [Option<ParsedFile>; 3] = [None, None, None];
+    // Files are recognised from their first line and read in full only when their rules run, one
+    // at a time, so that a national upload never holds two whole files as records at once.
+    let mut slots: [Option<InputFile>; 3] = [None, None, None];
     let slot = |kind: FileKind| match kind {
         FileKind::Workplace => 0,
         FileKind::Staff => 1,
@@ -181,8 +183,7 @@ pub fn validate(
     match given {
         Given::Directory(files) => {
             for file in files {
-                let raw = csv::read(&file.bytes);
-                match recognise::recognise(&raw) {
+                match recognise::recognise(&header_of(&file.bytes)) {
                     Recognition::Recognised(kind) => {
                         let i = slot(kind);
                         if let Some(first) = &slots[i] {
@@ -192,7 +193,7 @@ pub fn validate(
                                 second: file.path,
                             });
                         }
-                        slots[i] = Some(ParsedFile::new(file.path, raw));
+                        slots[i] = Some(file);
                     }
                     Recognition::NotRecognised(reason) => {
                         let name = match reason {
@@ -200,27 +201,22 @@ pub fn validate(
                             NotRecognised::WorkplaceBom => FileKind::Workplace.as_str().to_string(),
                             _ => file_name(&file.path),
                         };
-                        not_recognised.push(name.clone());
+                        not_recognised.push(name);
                         reasons.push((file.path, reason));
                     }
                 }
             }
         }
-        Given::Explicit {
-            workplace,
-            staff,
-            training,
-        } => {
+        Given::Explicit { workplace, staff, training } => {
             for (kind, file) in [
                 (FileKind::Workplace, workplace),
                 (FileKind::Staff, staff),
                 (FileKind::Training, training),
             ] {
                 let Some(file) = file else { continue };
-                let raw = csv::read(&file.bytes);
-                match recognise::recognise(&raw) {
+                match recognise::recognise(&header_of(&file.bytes)) {
                     Recognition::Recognised(found) if found == kind => {
-                        slots[slot(kind)] = Some(ParsedFile::new(file.path, raw));
+                        slots[slot(kind)] = Some(file);
                     }
                     Recognition::Recognised(found) => {
                         not_recognised.push(kind.as_str().to_string());
@@ -236,15 +232,20 @@ pub fn validate(
     }
     let [workplace_file, staff_file, training_file] = slots;
     if !not_recognised.is_empty() {
-        let files = [&workplace_file, &staff_file, &training_file]
-            .into_iter()
-            .flatten()
-            .map(|f| FileSummary {
-                file: kind_of(f),
+        let files = [
+            (FileKind::Workplace, &workplace_file),
+            (FileKind::Staff, &staff_file),
+            (FileKind::Training, &training_file),
+        ]
+        .into_iter()
+        .filter_map(|(kind, f)| {
+            f.as_ref().map(|f| FileSummary {
+                file: kind,
                 path: f.path.clone(),
-                records: f.raw.records.len(),
+                records: csv::read(&f.bytes).records.len(),
             })
-            .collect();
+        })
+        .collect();
         return Ok(Validation {
             files,
             files_not_recognised: not_recognised,
@@ -256,58 +257,53 @@ pub fn validate(
     let workplace_file = workplace_file.ok_or(UploadError::MissingWorkplace)?;
     let staff_file = staff_file.ok_or(UploadError::MissingStaff)?;
 
-    let (workplaces, mut messages) = workplace::validate_lines(&workplace_file, existing, as_of);
-    let (staff, staff_messages) = staff::validate_lines(&staff_file, existing, &workplaces, as_of);
+    let mut files = Vec::new();
+    let parse = |file: InputFile| {
+        let raw = csv::read(&file.bytes);
+        ParsedFile::new(file.path, raw)
+    };
+    let parsed = parse(workplace_file);
+    let (workplaces, mut messages) = workplace::validate_lines(&parsed, existing, as_of);
+    files.push(FileSummary {
+        file: FileKind::Workplace,
+        path: parsed.path.clone(),
+        records: workplaces.iter().filter(|w| w.kept).count(),
+    });
+    drop(parsed);
+    let parsed = parse(staff_file);
+    let (staff, staff_messages) = staff::validate_lines(&parsed, existing, &workplaces, as_of);
     messages.extend(staff_messages);
-    let training = match &training_file {
+    files.push(FileSummary { file: FileKind::Staff, path: parsed.path.clone(), records: parsed.raw.records.len() });
+    drop(parsed);
+    let training = match training_file {
         Some(file) => {
-            let (training, training_messages) =
-                training::validate_lines(file, &workplaces, &staff, as_of);
+            let parsed = parse(file);
+            let (training, training_messages) = training::validate_lines(&parsed, &workplaces, &staff, as_of);
             messages.extend(training_messages);
+            files.push(FileSummary {
+                file: FileKind::Training,
+                path: parsed.path.clone(),
+                records: parsed.raw.records.len(),
+            });
             training
         }
         None => Vec::new(),
     };
     messages.extend(workplace::account_checks(&workplaces, &staff, existing));
     message::sort(&mut messages);
-
-    let mut files = vec![
-        FileSummary {
-            file: FileKind::Workplace,
-            path: workplace_file.path.clone(),
-            records: workplaces.iter().filter(|w| w.kept).count(),
-        },
-        FileSummary {
-            file: FileKind::Staff,
-            path: staff_file.path.clone(),
-            records: staff_file.raw.records.len(),
-        },
-    ];
-    if let Some(file) = &training_file {
-        files.push(FileSummary {
-            file: FileKind::Training,
-            path: file.path.clone(),
-            records: file.raw.records.len(),
-        });
-    }
     Ok(Validation {
         files,
         files_not_recognised: Vec::new(),
         not_recognised_reasons: Vec::new(),
         messages,
-        lines: Some(Lines {
-            workplaces,
-            staff,
-            training,
-        }),
+        lines: Some(Lines { workplaces, staff, training }),
     })
 }
 
-fn kind_of(file: &ParsedFile) -> FileKind {
-    match recognise::recognise(&file.raw) {
-        Recognition::Recognised(kind) => kind,
-        Recognition::NotRecognised(_) => FileKind::Workplace,
-    }
+/// The file's first line only (with its line end), enough to recognise it (§6.1).
+fn header_of(bytes: &[u8]) -> RawFile {
+    let end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + 1);
+    csv::read(bytes.get(..end).unwrap_or(bytes))
 }
 
 fn file_name(path: &str) -> String {
