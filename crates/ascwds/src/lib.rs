@@ -24,7 +24,9 @@ pub mod workplace;
 
 pub use existing::{ExistingStaff, ExistingState, ExistingWorkplace};
 pub use message::{FileKind, Message, Severity};
-pub use plan::{Change, ChangeCounts, Counts, Plan, PlannedStaff, PlannedWorkplace, plan};
+pub use plan::{
+    Change, ChangeCounts, Counts, Plan, PlannedStaff, PlannedWorkplace, plan, plan_taking,
+};
 pub use recognise::{NotRecognised, Recognition};
 
 use csv::RawFile;
@@ -207,7 +209,11 @@ pub fn validate(
                 }
             }
         }
-        Given::Explicit { workplace, staff, training } => {
+        Given::Explicit {
+            workplace,
+            staff,
+            training,
+        } => {
             for (kind, file) in [
                 (FileKind::Workplace, workplace),
                 (FileKind::Staff, staff),
@@ -273,12 +279,17 @@ pub fn validate(
     let parsed = parse(staff_file);
     let (staff, staff_messages) = staff::validate_lines(&parsed, existing, &workplaces, as_of);
     messages.extend(staff_messages);
-    files.push(FileSummary { file: FileKind::Staff, path: parsed.path.clone(), records: parsed.raw.records.len() });
+    files.push(FileSummary {
+        file: FileKind::Staff,
+        path: parsed.path.clone(),
+        records: parsed.raw.records.len(),
+    });
     drop(parsed);
     let training = match training_file {
         Some(file) => {
             let parsed = parse(file);
-            let (training, training_messages) = training::validate_lines(&parsed, &workplaces, &staff, as_of);
+            let (training, training_messages) =
+                training::validate_lines(&parsed, &workplaces, &staff, as_of);
             messages.extend(training_messages);
             files.push(FileSummary {
                 file: FileKind::Training,
@@ -296,13 +307,20 @@ pub fn validate(
         files_not_recognised: Vec::new(),
         not_recognised_reasons: Vec::new(),
         messages,
-        lines: Some(Lines { workplaces, staff, training }),
+        lines: Some(Lines {
+            workplaces,
+            staff,
+            training,
+        }),
     })
 }
 
 /// The file's first line only (with its line end), enough to recognise it (§6.1).
 fn header_of(bytes: &[u8]) -> RawFile {
-    let end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + 1);
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| i + 1);
     csv::read(bytes.get(..end).unwrap_or(bytes))
 }
 

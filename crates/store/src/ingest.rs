@@ -50,7 +50,7 @@ pub fn import(
     // The per-line outcomes are only needed to plan: drop them once planned (at national scale
     // they hold a second copy of every record).
     let plan = match validation.lines.take() {
-        Some(lines) => carecount_ascwds::plan(&existing, &lines),
+        Some(mut lines) => carecount_ascwds::plan_taking(&existing, &mut lines),
         None => Plan::default(),
     };
     drop(existing);
