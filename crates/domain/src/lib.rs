@@ -14,4 +14,6 @@ mod workplace;
 pub use common::{Answer, Hundredths, RecordKey, Status, key};
 pub use staff::{Qualification, QualificationAnswer, Staff, StaffPersonal};
 pub use training::{Training, Validity};
-pub use workplace::{CwpUse, DhaActivities, ServiceEntry, ServiceUserEntry, Workplace, WorkforceCounts};
+pub use workplace::{
+    CwpUse, DhaActivities, ServiceEntry, ServiceUserEntry, WorkforceCounts, Workplace,
+};

@@ -169,7 +169,10 @@ impl Staff {
             non_social_care_qualification: None,
             cwp_category: None,
             qualifications: Vec::new(),
-            personal: StaffPersonal { display_id: "S1".into(), ..StaffPersonal::default() },
+            personal: StaffPersonal {
+                display_id: "S1".into(),
+                ..StaffPersonal::default()
+            },
         }
     }
 }
@@ -190,4 +193,3 @@ mod tests {
         assert_eq!(staff.age_on(date!(2026 - 03 - 15)), None);
     }
 }
-

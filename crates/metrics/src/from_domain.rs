@@ -2,11 +2,11 @@
 //! code numbers become the classifications metrics count by (`metrics.md` §1).
 
 use carecount_codes::{Sector, tables};
-use carecount_domain::{Answer, QualificationAnswer, Staff, Workplace, WorkforceCounts};
+use carecount_domain::{Answer, QualificationAnswer, Staff, WorkforceCounts, Workplace};
 
 use crate::facts::{
-    CareCertificate, Contract, Disability, Gender, Pay, Qualification, RoleCounts, StaffFacts, WorkplaceFacts,
-    WorkplaceId,
+    CareCertificate, Contract, Disability, Gender, Pay, Qualification, RoleCounts, StaffFacts,
+    WorkplaceFacts, WorkplaceId,
 };
 
 /// Where a workplace sits, as the store records it.
@@ -19,7 +19,10 @@ pub struct Placement {
 
 /// A workplace's facts.
 pub fn workplace_facts(id: WorkplaceId, placement: &Placement, w: &Workplace) -> WorkplaceFacts {
-    let sector = w.employer_type.and_then(|t| tables().sector_of(t)).unwrap_or(Sector::Other);
+    let sector = w
+        .employer_type
+        .and_then(|t| tables().sector_of(t))
+        .unwrap_or(Sector::Other);
     WorkplaceFacts {
         id,
         org: placement.org.clone(),
@@ -48,7 +51,11 @@ fn role_counts(job_roles: &[u32], counts: &WorkforceCounts) -> RoleCounts {
             if per_role.contains(&999) {
                 return RoleCounts::Unknown;
             }
-            let pairs: Vec<(u32, u32)> = job_roles.iter().copied().zip(per_role.iter().copied()).collect();
+            let pairs: Vec<(u32, u32)> = job_roles
+                .iter()
+                .copied()
+                .zip(per_role.iter().copied())
+                .collect();
             RoleCounts::known(&pairs)
         }
     }
@@ -113,9 +120,9 @@ pub fn staff_facts(workplace: WorkplaceId, s: &Staff, age: Option<i32>) -> Staff
 
 fn qualification(answer: Option<QualificationAnswer>) -> Option<Qualification> {
     match answer? {
-        QualificationAnswer::Yes { level } => {
-            Some(Qualification::Yes { level: u8::try_from(level).ok().filter(|l| *l <= 8) })
-        }
+        QualificationAnswer::Yes { level } => Some(Qualification::Yes {
+            level: u8::try_from(level).ok().filter(|l| *l <= 8),
+        }),
         QualificationAnswer::No => Some(Qualification::No),
         QualificationAnswer::DontKnow => None,
     }
@@ -130,9 +137,15 @@ mod tests {
         // ALLJOBROLES 8;7 with LEAVERS 3;1 → role 8: 3, role 7: 1.
         let counts = role_counts(&[8, 7], &WorkforceCounts::PerRole(vec![3, 1]));
         assert_eq!(counts, RoleCounts::known(&[(8, 3), (7, 1)]));
-        assert_eq!(role_counts(&[8], &WorkforceCounts::PerRole(vec![999])), RoleCounts::Unknown);
+        assert_eq!(
+            role_counts(&[8], &WorkforceCounts::PerRole(vec![999])),
+            RoleCounts::Unknown
+        );
         assert_eq!(role_counts(&[], &WorkforceCounts::None), RoleCounts::none());
-        assert_eq!(role_counts(&[], &WorkforceCounts::NotAnswered), RoleCounts::Unknown);
+        assert_eq!(
+            role_counts(&[], &WorkforceCounts::NotAnswered),
+            RoleCounts::Unknown
+        );
     }
 
     #[test]
@@ -149,7 +162,10 @@ mod tests {
         assert_eq!(f.zero_hours, None);
         assert_eq!(f.pay, Some(Pay::Hourly(12.5)));
         // Level 999 is "level not known".
-        assert_eq!(f.social_care_qualification, Some(Qualification::Yes { level: None }));
+        assert_eq!(
+            f.social_care_qualification,
+            Some(Qualification::Yes { level: None })
+        );
         // 75 half hours = 37.5 hours.
         assert_eq!(f.contracted_hours, Some(37.5));
         assert_eq!(f.age, Some(40));

@@ -19,15 +19,24 @@ pub mod xlsx;
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("writing {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("writing CSV {path}: {source}")]
     Csv { path: String, source: csv::Error },
     #[error("writing XLSX {path}: {source}")]
-    Xlsx { path: String, source: rust_xlsxwriter::XlsxError },
+    Xlsx {
+        path: String,
+        source: rust_xlsxwriter::XlsxError,
+    },
     #[error("{path}: unknown report format (use a .csv or .xlsx file name)")]
     UnknownFormat { path: String },
     #[error("writing JSON {path}: {source}")]
-    Json { path: String, source: serde_json::Error },
+    Json {
+        path: String,
+        source: serde_json::Error,
+    },
     #[error("embedded data file {file} is malformed: {message}")]
     EmbeddedData { file: String, message: String },
 }

@@ -12,11 +12,13 @@ use carecount_ascwds::{FileKind, Message, Severity};
 use crate::ReportError;
 
 /// The rows of one file's sheet, in report order.
-pub fn report_order<'a>(messages: &'a [Message], file: FileKind) -> Vec<&'a Message> {
+pub fn report_order(messages: &[Message], file: FileKind) -> Vec<&Message> {
     let mut out = Vec::new();
     for severity in [Severity::Error, Severity::Warning] {
-        let mut of_kind: Vec<&Message> =
-            messages.iter().filter(|m| m.file == file && m.severity == severity).collect();
+        let mut of_kind: Vec<&Message> = messages
+            .iter()
+            .filter(|m| m.file == file && m.severity == severity)
+            .collect();
         of_kind.sort_by_key(|m| m.line);
         let mut codes: Vec<u32> = Vec::new();
         for m in &of_kind {
@@ -38,15 +40,29 @@ fn type_label(severity: Severity) -> &'static str {
     }
 }
 
-const FILES: [(FileKind, &str); 3] =
-    [(FileKind::Workplace, "Workplace"), (FileKind::Staff, "Staff Records"), (FileKind::Training, "Training")];
+const FILES: [(FileKind, &str); 3] = [
+    (FileKind::Workplace, "Workplace"),
+    (FileKind::Staff, "Staff Records"),
+    (FileKind::Training, "Training"),
+];
 
 /// Writes the report; the format comes from the extension (`.csv` or `.xlsx`).
 pub fn write(messages: &[Message], path: &Path) -> Result<(), ReportError> {
     let shown = path.display().to_string();
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("csv") => write_csv(messages, path).map_err(|source| ReportError::Csv { path: shown, source }),
-        Some("xlsx") => write_xlsx(messages, path).map_err(|source| ReportError::Xlsx { path: shown, source }),
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => write_csv(messages, path).map_err(|source| ReportError::Csv {
+            path: shown,
+            source,
+        }),
+        Some("xlsx") => write_xlsx(messages, path).map_err(|source| ReportError::Xlsx {
+            path: shown,
+            source,
+        }),
         _ => Err(ReportError::UnknownFormat { path: shown }),
     }
 }
@@ -94,7 +110,13 @@ fn write_xlsx(messages: &[Message], path: &Path) -> Result<(), rust_xlsxwriter::
         if file != FileKind::Workplace {
             headers.push("Staff reference (UNIQUEWORKERID)");
         }
-        headers.extend(["Column header", "Line number", "Error message", "Code", "Value"]);
+        headers.extend([
+            "Column header",
+            "Line number",
+            "Error message",
+            "Code",
+            "Value",
+        ]);
         for (col, header) in headers.iter().enumerate() {
             sheet.write_string_with_format(0, col as u16, *header, &bold)?;
         }
@@ -150,8 +172,10 @@ mod tests {
             message(FileKind::Staff, 5, Severity::Error, 1060),
             message(FileKind::Workplace, 9, Severity::Error, 1000),
         ];
-        let order: Vec<(u32, u32)> =
-            report_order(&messages, FileKind::Staff).iter().map(|m| (m.code, m.line)).collect();
+        let order: Vec<(u32, u32)> = report_order(&messages, FileKind::Staff)
+            .iter()
+            .map(|m| (m.code, m.line))
+            .collect();
         // Errors: 1060 first appears on line 2, 1010 on line 3 → 1060 (2, 5), 1010 (3); then warnings.
         assert_eq!(order, [(1060, 2), (1060, 5), (1010, 3), (3080, 2)]);
     }
@@ -168,11 +192,17 @@ mod tests {
         write(&messages, &xlsx).expect("xlsx written");
         use calamine::{Reader, Xlsx, open_workbook};
         let mut book: Xlsx<_> = open_workbook(&xlsx).expect("xlsx opens");
-        assert_eq!(book.sheet_names(), ["Workplace", "Staff Records", "Training"]);
+        assert_eq!(
+            book.sheet_names(),
+            ["Workplace", "Staff Records", "Training"]
+        );
         let staff = book.worksheet_range("Staff Records").expect("sheet");
         // Header + one message.
         assert_eq!(staff.height(), 2);
-        assert_eq!(staff.get_value((1, 0)).map(|v| v.to_string()), Some("WARNING".into()));
+        assert_eq!(
+            staff.get_value((1, 0)).map(|v| v.to_string()),
+            Some("WARNING".into())
+        );
         let csv_path = dir.path().join("report.csv");
         write(&messages, &csv_path).expect("csv written");
         let text = std::fs::read_to_string(&csv_path).expect("csv readable");
