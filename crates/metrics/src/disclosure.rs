@@ -97,10 +97,21 @@ pub fn disclose(mut metric: MetricValue, audience: Audience) -> MetricValue {
         // A shown (or "no data") figure must not carry a count that would itself be withheld:
         // the records, workplaces or unknowns it rests on, when 1 to 4 (§6, "no … other count that
         // would let it be worked out"; decision in docs/decisions/metrics.md).
-        let small = |count: Option<u64>| count.filter(|c| !(1..=4).contains(c));
-        metric.records = small(metric.records);
-        metric.workplaces = small(metric.workplaces);
-        metric.unknown = small(metric.unknown);
+        let small = |count: Option<u64>| count.is_some_and(|c| (1..=4).contains(&c));
+        metric.withheld_counts = crate::value::WithheldCounts {
+            records: small(metric.records),
+            workplaces: small(metric.workplaces),
+            unknown: small(metric.unknown),
+        };
+        if metric.withheld_counts.records {
+            metric.records = None;
+        }
+        if metric.withheld_counts.workplaces {
+            metric.workplaces = None;
+        }
+        if metric.withheld_counts.unknown {
+            metric.unknown = None;
+        }
     }
     metric
 }

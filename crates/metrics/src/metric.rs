@@ -171,6 +171,7 @@ fn base(group: &Group<'_, '_>, name: &str, kind: FigureKind) -> MetricValue {
         group: group.description(),
         kind,
         basis_workplaces: 0,
+        withheld_counts: Default::default(),
     }
 }
 

@@ -248,6 +248,7 @@ fn compute_known(name: &str, group: &Group<'_, '_>) -> MetricValue {
             group: group.description(),
             kind: crate::value::FigureKind::Ratio,
             basis_workplaces: 0,
+            withheld_counts: Default::default(),
         },
     }
 }

@@ -79,6 +79,19 @@ pub struct MetricValue {
     /// differs from `workplaces` for record-based rates with unknowns. Not part of the JSON.
     #[serde(skip)]
     pub(crate) basis_workplaces: u64,
+    /// Which of `records`, `workplaces`, `unknown` disclosure control withheld (set to `null`)
+    /// as counts from 1 to 4 on a figure it did not suppress, so that reports can show "< 5"
+    /// there rather than a blank. Not part of the JSON.
+    #[serde(skip)]
+    pub withheld_counts: WithheldCounts,
+}
+
+/// See [`MetricValue::withheld_counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WithheldCounts {
+    pub records: bool,
+    pub workplaces: bool,
+    pub unknown: bool,
 }
 
 impl MetricValue {

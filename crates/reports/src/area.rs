@@ -81,7 +81,10 @@ struct Geographies {
 impl Geographies {
     /// A count a figure rests on (workplaces, records, not recorded). For commissioners a
     /// count from 1 to 4 is shown as "< 5" like any other count (`metrics.md` §6).
-    fn basis(&self, count: Option<u64>) -> Cell {
+    fn basis(&self, count: Option<u64>, withheld: bool) -> Cell {
+        if withheld {
+            return Cell::Withheld(SuppressionReason::CountBelow5.display_text());
+        }
         match count {
             Some(count)
                 if self.commissioner
@@ -313,13 +316,13 @@ fn headline_section(
         }
         let mut cells = values;
         cells.extend(three(comparison, |metric| {
-            geographies.basis(metric.workplaces)
+            geographies.basis(metric.workplaces, metric.withheld_counts.workplaces)
         }));
         cells.extend(three(comparison, |metric| {
-            geographies.basis(metric.records)
+            geographies.basis(metric.records, metric.withheld_counts.records)
         }));
         cells.extend(three(comparison, |metric| {
-            geographies.basis(metric.unknown)
+            geographies.basis(metric.unknown, metric.withheld_counts.unknown)
         }));
         rows.push(Row { label, cells });
     }
@@ -516,7 +519,11 @@ fn breakdown_section(
             if show_workplaces {
                 cells.extend(row.metrics.first().map_or_else(
                     || vec![Cell::Blank, Cell::Blank, Cell::Blank],
-                    |comparison| three(comparison, |metric| geographies.basis(metric.workplaces)),
+                    |comparison| {
+                        three(comparison, |metric| {
+                            geographies.basis(metric.workplaces, metric.withheld_counts.workplaces)
+                        })
+                    },
                 ));
             }
             cells.extend(
@@ -847,10 +854,10 @@ fn rate_by_group_section(
                 let comparison = row.metrics.first()?;
                 let mut cells = metric_cells(comparison, unit);
                 cells.extend(three(comparison, |metric| {
-                    geographies.basis(metric.records)
+                    geographies.basis(metric.records, metric.withheld_counts.records)
                 }));
                 cells.extend(three(comparison, |metric| {
-                    geographies.basis(metric.unknown)
+                    geographies.basis(metric.unknown, metric.withheld_counts.unknown)
                 }));
                 Some(Row {
                     label: row.label.clone(),
