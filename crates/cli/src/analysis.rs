@@ -8,7 +8,16 @@ use time::Date;
 
 /// The facts as of `date`.
 pub fn snapshot_on(store: &Store, date: Date) -> anyhow::Result<Snapshot> {
-    let records = store.analysis_records(date)?;
+    snapshot_on_where(store, date, &|_, _| true)
+}
+
+/// The facts as of `date` of the workplaces `keep(org, area)` accepts.
+pub fn snapshot_on_where(
+    store: &Store,
+    date: Date,
+    keep: &dyn Fn(&str, Option<&carecount_store::AreaAssignment>) -> bool,
+) -> anyhow::Result<Snapshot> {
+    let records = store.analysis_workforce_where(date, keep)?;
     let workplaces = records
         .workplaces
         .iter()
@@ -83,7 +92,7 @@ pub fn planning_data_set(
     let total = |c: &WorkforceCounts| c.total().map(f64::from);
     let mut snapshots = Vec::new();
     for date in store.snapshot_dates()? {
-        let records = store.analysis_records(date)?;
+        let records = store.analysis_workforce(date)?;
         let in_area: std::collections::HashSet<i64> = records
             .workplaces
             .iter()

@@ -130,7 +130,20 @@ pub fn run(args: &MetricArgs) -> anyhow::Result<ExitCode> {
     if filter.workplace.is_some() && filter.org.is_none() && store.orgs()?.len() > 1 {
         anyhow::bail!("--workplace needs --org: the store holds more than one organisation");
     }
-    let snapshot = crate::analysis::snapshot_on(&store, args.as_of.date())?;
+    // Read only the workplaces the group can contain (an area's figures on a national store read
+    // that area alone).
+    let keep = |org: &str, area: Option<&carecount_store::AreaAssignment>| {
+        filter.org.as_deref().is_none_or(|o| o == org)
+            && filter
+                .area
+                .as_deref()
+                .is_none_or(|a| area.is_some_and(|x| x.code == a))
+            && filter
+                .region
+                .as_deref()
+                .is_none_or(|r| area.is_some_and(|x| x.region_code.as_deref() == Some(r)))
+    };
+    let snapshot = crate::analysis::snapshot_on_where(&store, args.as_of.date(), &keep)?;
     let value =
         match carecount_metrics::metric_for(&snapshot, &args.name, &filter, args.audience.into()) {
             Ok(v) => v,

@@ -18,6 +18,7 @@ mod cmd_metric;
 mod cmd_project;
 mod cmd_report;
 mod cmd_requirements;
+mod cmd_serve;
 mod cmd_training;
 mod cmd_upload;
 mod global;
@@ -49,6 +50,8 @@ enum Command {
     Metric(cmd_metric::MetricArgs),
     /// Area and workplace profiles (HTML, JSON, CSV, XLSX).
     Report(cmd_report::ReportArgs),
+    /// Serve the web app and the JSON API.
+    Serve(cmd_serve::ServeArgs),
     /// Run the workforce projection of planning.md under a scenario.
     Project(cmd_project::ProjectArgs),
     /// Training compliance: status, matrix, expiring, alerts, training needs analysis.
@@ -90,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => cmd_generate::run(&args),
         Command::Metric(args) => cmd_metric::run(&args),
         Command::Report(args) => cmd_report::run(&args),
+        Command::Serve(args) => cmd_serve::run(&args),
         Command::Project(args) => cmd_project::run(&args, &analysis::planning_data_set),
         Command::Compliance(args) => cmd_compliance::run(&args),
         Command::Training(args) => cmd_training::run(&args),

@@ -297,8 +297,10 @@ impl Store {
             )?;
             self.connection
                 .execute("DELETE FROM account_session WHERE user_id = ?1", [user_id])?;
-            self.connection
-                .execute("DELETE FROM account_api_token WHERE user_id = ?1", [user_id])?;
+            self.connection.execute(
+                "DELETE FROM account_api_token WHERE user_id = ?1",
+                [user_id],
+            )?;
             Ok(changed > 0)
         };
         run().map_err(|error| self.account_error(error))

@@ -452,6 +452,8 @@ fn location_ids_elsewhere(
 pub(crate) fn analysis_records(
     connection: &Connection,
     date: Date,
+    with_training: bool,
+    keep: &dyn Fn(&str, Option<&AreaAssignment>) -> bool,
 ) -> Result<AnalysisRecords, Fail> {
     let mut records = AnalysisRecords {
         as_of: date,
@@ -470,7 +472,12 @@ pub(crate) fn analysis_records(
             snapshot.id,
             &codec::date_text(snapshot.as_of),
         )?;
+        let mut kept: std::collections::HashSet<i64> = std::collections::HashSet::new();
         for row in workplace_rows(connection, &org, &at)? {
+            if !keep(&org, row.area.as_ref()) {
+                continue;
+            }
+            kept.insert(row.workplace_id);
             let workplace = parse_workplace(&row)?;
             records.workplaces.push(AnalysisWorkplace {
                 id: row.workplace_id,
@@ -483,6 +490,9 @@ pub(crate) fn analysis_records(
         let mut workplace_of: HashMap<i64, i64> = HashMap::new();
         let mut staff_order: HashMap<i64, usize> = HashMap::new();
         for row in staff_rows(connection, &org, &at)? {
+            if !kept.contains(&row.workplace_id) {
+                continue;
+            }
             let version_id = row.version_id;
             let what = || format!("staff version {version_id}");
             // Only the date of birth is read from the personal fields, to give the age.
@@ -505,7 +515,16 @@ pub(crate) fn analysis_records(
                 days_sick_saved_on,
             });
         }
-        for row in training_in_staff_order(training_rows(connection, &org, &at)?, &staff_order) {
+        let training = if with_training {
+            training_rows(connection, &org, &at)?
+        } else {
+            Vec::new()
+        };
+        let training: Vec<_> = training
+            .into_iter()
+            .filter(|row| staff_order.contains_key(&row.staff_id))
+            .collect();
+        for row in training_in_staff_order(training, &staff_order) {
             let training = parse_training(&row)?;
             records.training.push(AnalysisTraining {
                 org: org.clone(),

@@ -435,6 +435,18 @@ fn reads_between_snapshots_use_the_latest_on_or_before_the_date() {
         vec![january.id]
     );
     assert_eq!(march.workplaces[1].workplace.name, "WP2 Care Home");
+    // The workforce read is the same without the training records.
+    let workforce = t
+        .store
+        .analysis_workforce(date!(2026 - 03 - 15))
+        .expect("workforce");
+    assert!(workforce.training.is_empty());
+    assert!(
+        !march.training.is_empty(),
+        "the first plan has training records"
+    );
+    assert_eq!(workforce.workplaces, march.workplaces);
+    assert_eq!(workforce.staff, march.staff);
     assert!(
         t.store
             .analysis_records(date!(2025 - 01 - 01))
