@@ -385,3 +385,26 @@ fn check_geography(regions: &[Region], authorities: &[LocalAuthority]) -> Result
 
 #[cfg(test)]
 mod tests;
+
+/// Resolves an area as users write it — a council's ONS code or name, "Demo LA", or the name of a
+/// user's own area — to the code workplaces carry (a council's ONS code, else the text as given).
+pub fn area_code(area: &str) -> String {
+    if let Some(la) = tables().local_authority(area) {
+        return la.code.clone();
+    }
+    if area.eq_ignore_ascii_case(DEMO_AREA_NAME) {
+        return DEMO_AREA_CODE.to_string();
+    }
+    area.to_string()
+}
+
+#[cfg(test)]
+mod area_code_tests {
+    #[test]
+    fn councils_by_name_or_code_the_demo_area_and_own_areas() {
+        assert_eq!(super::area_code("Rotherham"), "E08000018");
+        assert_eq!(super::area_code("E08000018"), "E08000018");
+        assert_eq!(super::area_code("demo la"), "E99999999");
+        assert_eq!(super::area_code("Testshire"), "Testshire");
+    }
+}

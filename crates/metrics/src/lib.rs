@@ -32,6 +32,7 @@ pub mod disclosure;
 pub mod facts;
 pub mod from_domain;
 pub mod group;
+pub mod load;
 pub mod metric;
 pub mod profile;
 pub mod stats;

@@ -4,8 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use carecount_metrics::from_domain::{Placement, staff_facts, workplace_facts};
-use carecount_metrics::{AreaProfile, Audience, Snapshot, WorkplaceId};
+use carecount_metrics::{AreaProfile, Audience, Snapshot};
 use carecount_store::Store;
 use time::Date;
 
@@ -67,36 +66,7 @@ pub(crate) fn area_profile(
 
 /// The facts as of `date`.
 fn snapshot_on(store: &Store, date: Date) -> Result<Snapshot, WebError> {
-    let records = store.analysis_records(date)?;
-    let workplaces = records
-        .workplaces
-        .iter()
-        .map(|workplace| {
-            let placement = Placement {
-                org: workplace.org.clone(),
-                area_code: workplace.area.as_ref().map(|area| area.code.clone()),
-                region_code: workplace
-                    .area
-                    .as_ref()
-                    .and_then(|area| area.region_code.clone()),
-            };
-            workplace_facts(
-                workplace.id as WorkplaceId,
-                &placement,
-                &workplace.workplace,
-            )
-        })
-        .collect();
-    let staff = records
-        .staff
-        .iter()
-        .map(|staff| staff_facts(staff.workplace_id as WorkplaceId, &staff.staff, staff.age))
-        .collect();
-    Ok(Snapshot {
-        as_of: date,
-        workplaces,
-        staff,
-    })
+    Ok(carecount_metrics::load::snapshot_on(store, date)?)
 }
 
 /// The date figures describe when none is asked: the latest snapshot date in the store (so that
@@ -154,14 +124,7 @@ pub(crate) fn snapshots_until(
 /// Resolves an `{area}` (ONS code or council name, else a user's own area name as stored) to
 /// the code workplaces carry.
 pub(crate) fn area_code(area: &str) -> String {
-    let tables = carecount_codes::tables();
-    if let Some(la) = tables.local_authority(area) {
-        return la.code.clone();
-    }
-    if area.eq_ignore_ascii_case(carecount_codes::DEMO_AREA_NAME) {
-        return carecount_codes::DEMO_AREA_CODE.to_string();
-    }
-    area.to_string()
+    carecount_codes::area_code(area)
 }
 
 /// A readable name for an area code.
