@@ -114,7 +114,100 @@ pub fn load_demo(store: &mut Store) -> anyhow::Result<DemoSummary> {
         }
     }
     bar.finish_and_clear();
+    for org in ["demo-care", "demo-other"] {
+        add_demo_compliance(store, org)?;
+    }
     Ok(summary)
+}
+
+/// What ASC-WDS files do not carry, for the two demo employers: supervision and appraisal dates
+/// for everyone, NMC registrations for nurses and nursing associates, Social Work England
+/// registrations for social workers — spread so that some are in date, some expiring and some
+/// overdue on the last demo date, as a manager would find them.
+fn add_demo_compliance(store: &mut Store, org: &str) -> anyhow::Result<()> {
+    use carecount_store::compliance::NewComplianceRecord;
+    use time::Duration;
+    let Some(snapshot) = store.snapshot_at(org, None)? else {
+        return Ok(());
+    };
+    let scope = store.owner_scope(org)?;
+    let refs = store.compliance_staff(&scope, &snapshot)?;
+    let records = store.org_records(&scope, &snapshot)?;
+    let role_of: std::collections::HashMap<(String, String), u32> = records
+        .staff
+        .iter()
+        .map(|s| {
+            (
+                (s.localestid.clone(), s.unique_worker_id.clone()),
+                s.main_job_role,
+            )
+        })
+        .collect();
+    let day = snapshot.as_of;
+    let record = |staff_id: i64,
+                  topic: &str,
+                  completed: Option<time::Date>,
+                  expires: Option<time::Date>,
+                  number: &str| {
+        NewComplianceRecord {
+            staff_id,
+            topic: topic.to_string(),
+            level: None,
+            completed,
+            expires,
+            validity_months: None,
+            title: String::new(),
+            provider: String::new(),
+            number: number.to_string(),
+            revalidation_due: expires,
+            notes: "demo data".to_string(),
+        }
+    };
+    let mut new = Vec::new();
+    for (i, r) in refs.iter().enumerate() {
+        let i = i as i64;
+        // Supervision every 3 months: 0–119 days ago, so about a quarter are overdue.
+        new.push(record(
+            r.staff_id,
+            "supervision",
+            Some(day - Duration::days((i * 37) % 120)),
+            None,
+            "",
+        ));
+        // Appraisal yearly: 0–479 days ago.
+        new.push(record(
+            r.staff_id,
+            "appraisal",
+            Some(day - Duration::days((i * 53) % 480)),
+            None,
+            "",
+        ));
+        let role = role_of
+            .get(&(r.localestid.clone(), r.unique_worker_id.clone()))
+            .copied()
+            .unwrap_or(0);
+        // Registrations expire between 30 days ago and 335 days ahead.
+        let expires = Some(day + Duration::days((i * 71) % 365 - 30));
+        match role {
+            16 | 37 => new.push(record(
+                r.staff_id,
+                "nmc_registration",
+                None,
+                expires,
+                &format!("{:02}A{:04}E", 10 + i % 89, 1000 + i),
+            )),
+            6 => new.push(record(
+                r.staff_id,
+                "swe_registration",
+                None,
+                expires,
+                &format!("SW{:06}", 100_000 + i),
+            )),
+            _ => {}
+        }
+    }
+    store.add_compliance_records("demo", org, &new)?;
+    Ok(())
 }
 
 pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {

@@ -134,6 +134,40 @@ fn demo_loads_and_answers_for_its_area() {
     ]));
     assert!(std::fs::metadata(&xlsx).expect("xlsx").len() > 1000);
 
+    // The demo employer's training picture has in-date, expiring and overdue supervision, and
+    // registrations for its nurses (issue 8: the matrix shows something a manager recognises).
+    let o = carecount(&[
+        "compliance",
+        "status",
+        "--org",
+        "demo-care",
+        "--db",
+        s(&db),
+        "--as-of",
+        "2025-03-31",
+        "--format",
+        "json",
+    ]);
+    ok(&o);
+    let status: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let topic = |name: &str| {
+        status["topics"]
+            .as_array()
+            .expect("topics")
+            .iter()
+            .find(|t| t["topic"] == name)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let supervision = topic("supervision");
+    for key in ["valid", "expiring", "expired"] {
+        assert!(
+            supervision[key].as_u64().unwrap_or(0) > 0,
+            "supervision {key}: {supervision}"
+        );
+    }
+    assert!(topic("nmc_registration")["required"].as_u64().unwrap_or(0) > 0);
+
     // The example scenario runs as it is on the demo data set (interfaces.md `project --example`).
     let o = carecount(&["project", "--example"]);
     ok(&o);
