@@ -24,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod estimate;
 pub mod hash;
+pub mod load;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
