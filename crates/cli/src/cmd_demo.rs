@@ -182,6 +182,29 @@ fn add_demo_compliance(store: &mut Store, org: &str) -> anyhow::Result<()> {
             None,
             "",
         ));
+        // Statutory training entered by the employer (ASC-WDS training lines hold only some of
+        // it): most staff have each topic, completed 0–40 months ago, so that some are in date,
+        // some expiring and some expired; about one in eight has none (missing).
+        let statutory: [(&str, Option<&str>); 7] = [
+            ("health_safety", None),
+            ("fire_safety", None),
+            ("infection_prevention", None),
+            ("moving_objects", None),
+            ("safeguarding_adults", Some("bronze")),
+            ("safeguarding_children", None),
+            ("ommt_elearning", None),
+        ];
+        for (t, (topic, level)) in statutory.iter().enumerate() {
+            let t = t as i64;
+            if (i * 7 + t * 3) % 8 == 0 {
+                continue;
+            }
+            let completed = day - Duration::days((i * 97 + t * 211) % 1220);
+            let mut entered = record(r.staff_id, topic, Some(completed), None, "");
+            entered.level = level.map(str::to_string);
+            entered.title = format!("{topic} (demo)");
+            new.push(entered);
+        }
         let role = role_of
             .get(&(r.localestid.clone(), r.unique_worker_id.clone()))
             .copied()
