@@ -172,6 +172,17 @@ pub fn validate(
     existing: &ExistingState,
     as_of: Date,
 ) -> Result<Validation, UploadError> {
+    validate_with(given, existing, as_of, true)
+}
+
+/// [`validate`], keeping the typed records in [`Lines`] only when `keep_records` (an import
+/// needs them to plan; a check does not, and at national scale they are gigabytes).
+pub fn validate_with(
+    given: Given,
+    existing: &ExistingState,
+    as_of: Date,
+    keep_records: bool,
+) -> Result<Validation, UploadError> {
     let mut not_recognised = Vec::new();
     let mut reasons = Vec::new();
     // Files are recognised from their first line and read in full only when their rules run, one
@@ -269,7 +280,10 @@ pub fn validate(
         ParsedFile::new(file.path, raw)
     };
     let parsed = parse(workplace_file);
-    let (workplaces, mut messages) = workplace::validate_lines(&parsed, existing, as_of);
+    let (mut workplaces, mut messages) = workplace::validate_lines(&parsed, existing, as_of);
+    if !keep_records {
+        workplaces.iter_mut().for_each(|line| line.record = None);
+    }
     files.push(FileSummary {
         file: FileKind::Workplace,
         path: parsed.path.clone(),
@@ -277,7 +291,10 @@ pub fn validate(
     });
     drop(parsed);
     let parsed = parse(staff_file);
-    let (staff, staff_messages) = staff::validate_lines(&parsed, existing, &workplaces, as_of);
+    let (mut staff, staff_messages) = staff::validate_lines(&parsed, existing, &workplaces, as_of);
+    if !keep_records {
+        staff.iter_mut().for_each(|line| line.record = None);
+    }
     messages.extend(staff_messages);
     files.push(FileSummary {
         file: FileKind::Staff,
@@ -288,8 +305,11 @@ pub fn validate(
     let training = match training_file {
         Some(file) => {
             let parsed = parse(file);
-            let (training, training_messages) =
+            let (mut training, training_messages) =
                 training::validate_lines(&parsed, &workplaces, &staff, as_of);
+            if !keep_records {
+                training.iter_mut().for_each(|line| line.record = None);
+            }
             messages.extend(training_messages);
             files.push(FileSummary {
                 file: FileKind::Training,

@@ -98,7 +98,7 @@ pub fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let given = args.upload.read()?;
     let as_of = args.as_of.date();
     let existing = existing_state(&args.db.db, &args.org, as_of)?;
-    let validation = match carecount_ascwds::validate(given, &existing, as_of) {
+    let validation = match carecount_ascwds::validate_with(given, &existing, as_of, false) {
         Ok(v) => v,
         Err(problem) => {
             eprintln!("error: {problem}");
