@@ -142,6 +142,7 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Some(crate::postcodes::PostcodeLookup::read(path)?),
         None => None,
     };
+    let created = !args.db.db.exists();
     let mut store = Store::open(&args.db.db)
         .with_context(|| format!("opening the store {}", args.db.db.display()))?;
     let unplaced = std::cell::RefCell::new(Vec::new());
@@ -172,6 +173,13 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         },
     );
     bar.finish_and_clear();
+    // An import that saved nothing into a store it created leaves no store behind: a failed or
+    // dry-run first import changes nothing on disk.
+    let saved = matches!(&outcome, Ok(o) if o.snapshot.is_some());
+    if created && !saved {
+        drop(store);
+        remove_store_files(&args.db.db);
+    }
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(carecount_store::ingest::ImportError::Upload(problem)) => {
@@ -302,4 +310,13 @@ fn resolve_area(
         name: area.to_string(),
         region_code,
     })
+}
+
+/// Removes an SQLite store file with its WAL and shared-memory files.
+fn remove_store_files(db: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(name));
+    }
 }

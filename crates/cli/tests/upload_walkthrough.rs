@@ -409,6 +409,22 @@ fn bad_input_gets_clear_exit_codes() {
     assert_eq!(v["status"], "file_not_recognised");
     assert_eq!(v["files_not_recognised"], serde_json::json!(["staff"]));
     assert_eq!(v["messages"], serde_json::json!([]));
+    // A failed first import leaves no store behind.
+    let db = tmp.path().join("never.db");
+    let o = carecount(&["import", s(&bad), "--db", s(&db), "--as-of", "2026-11-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!db.exists(), "a failed first import created the store");
+    let o = carecount(&[
+        "import",
+        s(&upload),
+        "--db",
+        s(&db),
+        "--as-of",
+        "2026-11-01",
+        "--dry-run",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!db.exists(), "a dry run created the store");
     // An unknown flag: exit 2.
     assert_eq!(
         carecount(&["validate", s(&upload), "--no-such-flag"])
