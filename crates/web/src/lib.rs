@@ -15,9 +15,11 @@
 pub mod api;
 mod assets;
 pub mod auth;
+mod compliance_pages;
 mod data;
 mod error;
 mod pages;
+mod projections;
 mod records;
 mod upload;
 
@@ -280,6 +282,30 @@ fn routes() -> Vec<(RouteInfo, Handler)> {
             RouteKind::Page,
             get(pages::area_download),
         ),
+        route(
+            "GET",
+            "/areas/{area}/projections",
+            RouteKind::Page,
+            get(projections::projections_page),
+        ),
+        route(
+            "POST",
+            "/areas/{area}/projections",
+            RouteKind::Page,
+            post(projections::save_scenario),
+        ),
+        route(
+            "POST",
+            "/areas/{area}/projections/{id}/run",
+            RouteKind::Page,
+            post(projections::run_saved),
+        ),
+        route(
+            "POST",
+            "/api/v1/areas/{area}/projections",
+            RouteKind::Api,
+            post(projections::api_project),
+        ),
         route("GET", "/admin", RouteKind::Page, get(pages::admin_home)),
         route(
             "GET",
@@ -306,6 +332,9 @@ fn routes() -> Vec<(RouteInfo, Handler)> {
             get(assets::asset),
         ),
     ]
+    .into_iter()
+    .chain(compliance_pages::routes())
+    .collect()
 }
 
 /// The routes of [`router`], in table order.

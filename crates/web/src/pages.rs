@@ -108,6 +108,10 @@ fn nav_links(user: &carecount_store::accounts::User) -> Vec<(String, String)> {
                     format!("/organisations/{}/staff", encode(org)),
                     "Staff".to_string(),
                 ),
+                (
+                    format!("/organisations/{}/training", encode(org)),
+                    "Training".to_string(),
+                ),
             ]
             .into_iter()
             .chain((user.role == Role::Employer).then(|| {
@@ -722,6 +726,9 @@ pub(crate) async fn staff_record(
                     }
                 }
             }
+            p class="govuk-body" {
+                a class="govuk-link" href=(format!("{base}/training")) { "Training, registrations and supervision" }
+            }
             @if editable {
                 p class="govuk-body" {
                     a class="govuk-link" href=(format!("{base}/edit")) { "Change this record" }
@@ -802,6 +809,11 @@ pub(crate) async fn area_dashboard(
                         }
                     }
                 }
+            }
+            h2 class="govuk-heading-m" { "Plan and develop the workforce" }
+            ul class="govuk-list" {
+                li { a class="govuk-link" href=(format!("/areas/{}/training-needs", encode(&area_for_links))) { "Training needs analysis" } }
+                li { a class="govuk-link" href=(format!("/areas/{}/projections", encode(&area_for_links))) { "Workforce projections and scenarios" } }
             }
             h2 class="govuk-heading-m" { "Download" }
             ul class="govuk-list" {

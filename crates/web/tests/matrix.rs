@@ -52,6 +52,18 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
         FORBIDDEN,
         BAD_REQUEST,
     ];
+    let projections_page = [
+        SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK,
+    ];
+    let projections_invalid = [
+        SEE_OTHER,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        UNPROCESSABLE,
+        FORBIDDEN,
+        UNPROCESSABLE,
+    ];
     HashMap::from([
         // The anonymous column sends a wrong password.
         (
@@ -136,6 +148,67 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
         (("POST", "/organisations/{org}/upload/confirm"), editor_post),
         (("GET", "/areas/{area}"), signed_in_page),
         (("GET", "/areas/{area}/download/{format}"), signed_in_page),
+        // Projections: the area's commissioner and admins only.
+        (("GET", "/areas/{area}/projections"), projections_page),
+        // The matrix posts only the CSRF token: no name, no scenario → 422 with the errors.
+        (("POST", "/areas/{area}/projections"), projections_invalid),
+        // `{id}` is the spare user's id, no saved scenario: 404 once allowed.
+        (
+            ("POST", "/areas/{area}/projections/{id}/run"),
+            [
+                SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, NOT_FOUND,
+            ],
+        ),
+        // The matrix body (`csrf=…`) is not a valid scenario: 422 once allowed.
+        (
+            ("POST", "/api/v1/areas/{area}/projections"),
+            [
+                UNAUTHORIZED,
+                FORBIDDEN,
+                FORBIDDEN,
+                FORBIDDEN,
+                UNPROCESSABLE,
+                FORBIDDEN,
+                UNPROCESSABLE,
+            ],
+        ),
+        // Training compliance (compliance.md §9): organisation answers for its owners; area
+        // answers for any signed-in caller, always disclosure-controlled.
+        (("GET", "/api/v1/organisations/{org}/compliance"), owner_api),
+        (
+            ("GET", "/api/v1/organisations/{org}/compliance/expiring"),
+            owner_api,
+        ),
+        (
+            ("GET", "/api/v1/areas/{area}/compliance"),
+            [UNAUTHORIZED, OK, OK, OK, OK, OK, OK],
+        ),
+        (
+            ("GET", "/api/v1/areas/{area}/training-needs"),
+            [UNAUTHORIZED, OK, OK, OK, OK, OK, OK],
+        ),
+        (("GET", "/organisations/{org}/training"), owner_page),
+        // The matrix deleted staff record A earlier in table order (the delete row above), so
+        // those who may see or edit it find it gone: 404.
+        (
+            (
+                "GET",
+                "/organisations/{org}/workplaces/{workplace}/staff/{worker}/training",
+            ),
+            [
+                SEE_OTHER, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND,
+            ],
+        ),
+        (
+            (
+                "POST",
+                "/organisations/{org}/workplaces/{workplace}/staff/{worker}/training",
+            ),
+            [
+                SEE_OTHER, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND,
+            ],
+        ),
+        (("GET", "/areas/{area}/training-needs"), signed_in_page),
         (("GET", "/admin"), admin_page),
         (("GET", "/admin/users"), admin_page),
         (("POST", "/admin/users/{id}/password"), admin_page),

@@ -1,0 +1,1952 @@
+//! Training compliance in the web app (`compliance.md` §8–§9, issue 8 item 5): the status and
+//! expiring JSON of an organisation, an area's disclosure-controlled compliance and training
+//! needs analysis, the employer's training matrix page (with its CSV) and the commissioner's
+//! training needs page (with its CSV).
+//!
+//! Statuses, figures, lists and the needs analysis are computed by `carecount-compliance`; this
+//! module only loads its inputs from the store (a small copy of the CLI's loader, `cmd_compliance`)
+//! and decides who may ask. Area answers are always for the commissioner audience and never hold a
+//! staff reference or name.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use carecount_compliance::facts::{L2CareCertificate, SocialCareQualification};
+use carecount_compliance::figures::{Audience, PairFilter, compliance_figures};
+use carecount_compliance::tna::{
+    CostOrigin, RateOrigin, StartersRate, StartersSource, TnaRequest, UnitCosts, parse_unit_costs,
+    training_needs,
+};
+use carecount_compliance::wire::{self, GroupJson, ProfileRefJson, StatusHeader};
+use carecount_compliance::{
+    Catalogue, Exemption, ExemptionReason, OrgSettings, Profile, Rules, StaffFacts, StaffInput,
+    StaffStatus, Status, TrainingRecord, Validity, alerts, export,
+};
+use carecount_domain::{QualificationAnswer, Staff, Training, Workplace};
+use carecount_store::Store;
+use carecount_store::accounts::Role;
+use carecount_store::compliance::{ComplianceRecord, ProfileVersion, StoredExemption};
+use maud::{Markup, html};
+use time::Date;
+
+use crate::auth::{self, Caller};
+use crate::error::{ApiError, PageError};
+use crate::pages::{encode, layout};
+use crate::{AppState, Handler, RouteInfo, RouteKind, WebError, data};
+
+/// The compliance routes, joined to the route table by `lib.rs`.
+pub(crate) fn routes() -> Vec<(RouteInfo, Handler)> {
+    use axum::routing::get;
+    let route = |method, path, kind, handler| (RouteInfo { method, path, kind }, handler);
+    vec![
+        route(
+            "GET",
+            "/api/v1/organisations/{org}/compliance",
+            RouteKind::Api,
+            get(org_status_api),
+        ),
+        route(
+            "GET",
+            "/api/v1/organisations/{org}/compliance/expiring",
+            RouteKind::Api,
+            get(org_expiring_api),
+        ),
+        route(
+            "GET",
+            "/api/v1/areas/{area}/compliance",
+            RouteKind::Api,
+            get(area_status_api),
+        ),
+        route(
+            "GET",
+            "/api/v1/areas/{area}/training-needs",
+            RouteKind::Api,
+            get(area_tna_api),
+        ),
+        route(
+            "GET",
+            "/organisations/{org}/training",
+            RouteKind::Page,
+            get(matrix_page),
+        ),
+        route(
+            "GET",
+            "/areas/{area}/training-needs",
+            RouteKind::Page,
+            get(tna_page),
+        ),
+        route(
+            "GET",
+            "/organisations/{org}/workplaces/{workplace}/staff/{worker}/training",
+            RouteKind::Page,
+            get(staff_training_page),
+        ),
+        route(
+            "POST",
+            "/organisations/{org}/workplaces/{workplace}/staff/{worker}/training",
+            RouteKind::Page,
+            axum::routing::post(add_staff_record),
+        ),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading inputs (a small copy of the CLI's loader; both call the same library functions).
+
+struct Entry {
+    /// The store's stable staff id (entered records are keyed by it).
+    staff_id: i64,
+    facts: StaffFacts,
+    records: Vec<TrainingRecord>,
+    exemptions: Vec<Exemption>,
+}
+
+struct OrgData {
+    as_of: Date,
+    profile: Profile,
+    version: Option<ProfileVersion>,
+    staff: Vec<Entry>,
+}
+
+fn statuses_of(profile: &Profile, staff: &[Entry], as_of: Date) -> Vec<StaffStatus> {
+    let rules = Rules {
+        catalogue: Catalogue::shipped(),
+        profile,
+    };
+    staff
+        .iter()
+        .map(|entry| {
+            rules.staff_status(
+                StaffInput {
+                    staff: &entry.facts,
+                    records: &entry.records,
+                    exemptions: &entry.exemptions,
+                },
+                as_of,
+            )
+        })
+        .collect()
+}
+
+fn profile_ref(version: Option<&ProfileVersion>) -> ProfileRefJson {
+    match version {
+        Some(version) => ProfileRefJson {
+            version: Some(version.version),
+            sha256: Some(version.sha256.clone()),
+        },
+        None => ProfileRefJson {
+            version: None,
+            sha256: Some(carecount_compliance::sha256::hex_digest(
+                carecount_compliance::profile::shipped_text().as_bytes(),
+            )),
+        },
+    }
+}
+
+fn org_profile(
+    store: &Store,
+    org: &str,
+    as_of: Date,
+) -> Result<(Profile, Option<ProfileVersion>), WebError> {
+    let version = store.requirement_profile_at(org, Some(as_of))?;
+    let profile = match &version {
+        None => Profile::shipped(OrgSettings::default()),
+        Some(version) => {
+            let settings = OrgSettings::new(
+                i64::from(version.expiring_days),
+                i64::from(version.due_soon_days),
+            )
+            .map_err(|error| WebError::Internal(format!("requirement settings: {error}")))?;
+            let broken = |_| {
+                WebError::Internal(format!(
+                    "the stored requirement profile of {org} (version {}) no longer checks",
+                    version.version
+                ))
+            };
+            if version.file_text.trim().is_empty() {
+                Profile::shipped(settings)
+            } else {
+                Profile::with_organisation(
+                    Catalogue::shipped(),
+                    carecount_compliance::profile::shipped_rows(),
+                    "requirements",
+                    &version.file_text,
+                    settings,
+                )
+                .map_err(broken)?
+            }
+        }
+    };
+    Ok((profile, version))
+}
+
+fn sector_key(workplace: &Workplace) -> Option<String> {
+    use carecount_codes::Sector;
+    let sector = workplace
+        .employer_type
+        .and_then(|code| carecount_codes::tables().sector_of(code))?;
+    Some(
+        match sector {
+            Sector::LocalAuthority => "local_authority",
+            Sector::Private => "private",
+            Sector::Voluntary => "voluntary",
+            Sector::Other => "other",
+        }
+        .to_owned(),
+    )
+}
+
+fn hours(halves: Option<i32>, unknown: bool) -> Option<f64> {
+    if unknown {
+        return None;
+    }
+    halves.map(|halves| f64::from(halves) / 2.0)
+}
+
+fn staff_facts(staff: &Staff, workplace: Option<&Workplace>) -> StaffFacts {
+    let to_u16 = |value: u32| u16::try_from(value).unwrap_or(u16::MAX);
+    let to_u8 = |value: u32| u8::try_from(value).unwrap_or(u8::MAX);
+    StaffFacts {
+        workplace: staff.localestid.clone(),
+        staff: staff.unique_worker_id.clone(),
+        displayid: staff.personal.display_id.clone(),
+        job_role: to_u16(staff.main_job_role),
+        employment_status: to_u8(staff.contract),
+        zero_hours: staff.zero_hours.map(|answer| to_u16(answer.code())),
+        contracted_hours: hours(
+            staff.contracted_hours_halves,
+            staff.contracted_hours_unknown,
+        ),
+        average_hours: hours(staff.average_hours_halves, staff.average_hours_unknown),
+        start_date: staff.start_date,
+        start_in_sector: staff.start_in_sector.filter(|year| *year != 999),
+        main_service: workplace.map_or(0, |workplace| to_u16(workplace.main_service)),
+        service_users: workplace.map_or_else(Vec::new, |workplace| {
+            workplace
+                .service_users
+                .iter()
+                .map(|user| to_u16(user.code))
+                .collect()
+        }),
+        sector: workplace.and_then(sector_key),
+        care_certificate: staff.care_certificate.map(to_u8),
+        l2_care_certificate: staff.l2_care_certificate.and_then(|code| match code {
+            1 => Some(L2CareCertificate::Completed {
+                year: staff.l2_care_certificate_year,
+            }),
+            2 => Some(L2CareCertificate::Started),
+            3 => Some(L2CareCertificate::No),
+            _ => None,
+        }),
+        qualifications: staff
+            .qualifications
+            .iter()
+            .map(|qualification| to_u16(qualification.code))
+            .collect(),
+        social_care_qualification: staff.social_care_qualification.map(|answer| match answer {
+            QualificationAnswer::Yes { level } => SocialCareQualification::Held {
+                level: u8::try_from(level).ok().filter(|level| *level <= 8),
+            },
+            QualificationAnswer::No => SocialCareQualification::No,
+            QualificationAnswer::DontKnow => SocialCareQualification::DontKnow,
+        }),
+        nmc_specialism: staff.nmc_registration.map(to_u8),
+    }
+}
+
+fn ascwds_record(id: u64, training: &Training) -> TrainingRecord {
+    let validity = match training.validity {
+        None => Validity::Blank,
+        Some(carecount_domain::Validity::None) => Validity::NoneSet,
+        Some(carecount_domain::Validity::Months(months)) => {
+            u16::try_from(months).map_or(Validity::Blank, Validity::Months)
+        }
+    };
+    let mut record = TrainingRecord::ascwds(
+        id,
+        u16::try_from(training.category).unwrap_or(u16::MAX),
+        training.name.as_deref().unwrap_or(""),
+        training.completed,
+        validity,
+        training.expires,
+    );
+    record.notes = training.notes.clone().unwrap_or_default();
+    record
+}
+
+fn entered_record(stored: &ComplianceRecord, as_of: Date) -> Option<TrainingRecord> {
+    let record = &stored.record;
+    if record.completed.is_some_and(|completed| completed > as_of) {
+        return None;
+    }
+    let mut entered = TrainingRecord::entered(
+        u64::try_from(stored.id).unwrap_or(0),
+        &record.topic,
+        record.level.as_deref(),
+        record.completed,
+        record.expires,
+    );
+    entered.title = record.title.clone();
+    entered.notes = record.notes.clone();
+    entered.validity = record
+        .validity_months
+        .map_or(Validity::Blank, Validity::Months);
+    Some(entered)
+}
+
+fn exemption(stored: &StoredExemption) -> Option<Exemption> {
+    let given = &stored.exemption;
+    Some(Exemption {
+        id: u64::try_from(stored.id).unwrap_or(0),
+        topic: given.topic.clone(),
+        reason: ExemptionReason::parse(&given.reason)?,
+        note: given.note.clone(),
+        from: given.from,
+        until: given.until,
+    })
+}
+
+type ByStaff<T> = HashMap<(String, i64), Vec<T>>;
+
+/// Entered records and exemptions of `org` (every organisation when `None`), by staff id.
+fn entered_and_exempted(
+    store: &Store,
+    org: Option<&str>,
+) -> Result<(ByStaff<ComplianceRecord>, ByStaff<StoredExemption>), WebError> {
+    let mut records: ByStaff<ComplianceRecord> = HashMap::new();
+    for record in store.compliance_records(org)? {
+        records
+            .entry((record.org.clone(), record.record.staff_id))
+            .or_default()
+            .push(record);
+    }
+    let mut exemptions: ByStaff<StoredExemption> = HashMap::new();
+    for stored in store.compliance_exemptions(org)? {
+        exemptions
+            .entry((stored.org.clone(), stored.exemption.staff_id))
+            .or_default()
+            .push(stored);
+    }
+    Ok((records, exemptions))
+}
+
+fn entry(
+    key: (String, i64),
+    facts: StaffFacts,
+    mut records: Vec<TrainingRecord>,
+    entered: &mut ByStaff<ComplianceRecord>,
+    exempted: &mut ByStaff<StoredExemption>,
+    as_of: Date,
+) -> Entry {
+    records.extend(
+        entered
+            .remove(&key)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|record| entered_record(record, as_of)),
+    );
+    let exemptions = exempted
+        .remove(&key)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(exemption)
+        .collect();
+    Entry {
+        staff_id: key.1,
+        facts,
+        records,
+        exemptions,
+    }
+}
+
+/// One organisation's inputs at `as_of`, through its owner scope (checked by the caller).
+/// `None`: no snapshot on or before `as_of`.
+fn load_org(store: &Store, org: &str, as_of: Date) -> Result<Option<OrgData>, WebError> {
+    let scope = store.owner_scope(org)?;
+    let Some(snapshot) = store.snapshot_at(org, Some(as_of))? else {
+        return Ok(None);
+    };
+    let records = store.org_records(&scope, &snapshot)?;
+    let refs = store.compliance_staff(&scope, &snapshot)?;
+    let ids: HashMap<(&str, &str), i64> = refs
+        .iter()
+        .map(|found| {
+            (
+                (found.localestid.as_str(), found.unique_worker_id.as_str()),
+                found.staff_id,
+            )
+        })
+        .collect();
+    let workplaces: HashMap<&str, &Workplace> = records
+        .workplaces
+        .iter()
+        .map(|workplace| (workplace.localestid.as_str(), workplace))
+        .collect();
+    let mut training: HashMap<(&str, &str), Vec<TrainingRecord>> = HashMap::new();
+    for (index, line) in records.training.iter().enumerate() {
+        training
+            .entry((line.localestid.as_str(), line.unique_worker_id.as_str()))
+            .or_default()
+            .push(ascwds_record(index as u64 + 1, line));
+    }
+    let (mut entered, mut exempted) = entered_and_exempted(store, Some(org))?;
+    let (profile, version) = org_profile(store, org, as_of)?;
+    let mut staff = Vec::with_capacity(records.staff.len());
+    for member in &records.staff {
+        let key = (member.localestid.as_str(), member.unique_worker_id.as_str());
+        let staff_id = ids.get(&key).copied().unwrap_or(-1);
+        let own = training.remove(&key).unwrap_or_default();
+        let facts = staff_facts(member, workplaces.get(member.localestid.as_str()).copied());
+        staff.push(entry(
+            (org.to_owned(), staff_id),
+            facts,
+            own,
+            &mut entered,
+            &mut exempted,
+            as_of,
+        ));
+    }
+    Ok(Some(OrgData {
+        as_of,
+        profile,
+        version,
+        staff,
+    }))
+}
+
+struct AreaData {
+    /// Per organisation: its profile and staff entries.
+    orgs: Vec<(Profile, Vec<Entry>)>,
+    region: Option<String>,
+}
+
+/// An area's inputs from analysis records (no personal field). An area no workplace is placed
+/// in on `as_of` is a 404.
+fn load_area(store: &Store, area: &str, as_of: Date) -> Result<AreaData, WebError> {
+    let records = store.analysis_records(as_of)?;
+    let chosen: HashMap<i64, &carecount_store::AnalysisWorkplace> = records
+        .workplaces
+        .iter()
+        .filter(|workplace| {
+            workplace
+                .area
+                .as_ref()
+                .is_some_and(|placed| placed.code == area)
+        })
+        .map(|workplace| (workplace.id, workplace))
+        .collect();
+    if chosen.is_empty() {
+        return Err(WebError::NotFound(format!(
+            "no workplace is placed in the area `{area}` on {}",
+            data::format_date(as_of)
+        )));
+    }
+    let region = chosen.values().find_map(|workplace| {
+        workplace
+            .area
+            .as_ref()
+            .and_then(|placed| placed.region_code.clone())
+    });
+    let mut training: HashMap<i64, Vec<TrainingRecord>> = HashMap::new();
+    for (index, line) in records.training.iter().enumerate() {
+        if chosen.contains_key(&line.workplace_id) {
+            training
+                .entry(line.staff_id)
+                .or_default()
+                .push(ascwds_record(index as u64 + 1, &line.training));
+        }
+    }
+    let (mut entered, mut exempted) = entered_and_exempted(store, None)?;
+    let mut by_org: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+    for member in &records.staff {
+        let Some(workplace) = chosen.get(&member.workplace_id) else {
+            continue;
+        };
+        let mut facts = staff_facts(&member.staff, Some(&workplace.workplace));
+        facts.displayid = String::new();
+        let own = training.remove(&member.id).unwrap_or_default();
+        let built = entry(
+            (member.org.clone(), member.id),
+            facts,
+            own,
+            &mut entered,
+            &mut exempted,
+            as_of,
+        );
+        by_org.entry(member.org.clone()).or_default().push(built);
+    }
+    let mut orgs = Vec::new();
+    for (org, staff) in by_org {
+        let (profile, _) = org_profile(store, &org, as_of)?;
+        orgs.push((profile, staff));
+    }
+    Ok(AreaData { orgs, region })
+}
+
+impl AreaData {
+    fn statuses(&self, as_of: Date) -> Vec<StaffStatus> {
+        self.orgs
+            .iter()
+            .flat_map(|(profile, staff)| statuses_of(profile, staff, as_of))
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query parameters.
+
+/// Parsed query parameters: `as_of` (or `as-of`), `workplace`, `staff`, `topic` (repeatable),
+/// `status` (repeatable), `days`, `horizon_months`, `format`, `new_starters`.
+#[derive(Debug, Default)]
+struct Params {
+    as_of: Option<Date>,
+    workplace: Option<String>,
+    staff: Option<String>,
+    topics: Vec<String>,
+    statuses: Vec<Status>,
+    days: Option<u16>,
+    horizon_months: Option<u16>,
+    format: Option<String>,
+    new_starters: bool,
+}
+
+fn params(query: &[(String, String)], allowed: &[&str]) -> Result<Params, WebError> {
+    let mut out = Params::default();
+    for (key, value) in query {
+        let key = key.replace('-', "_");
+        if !allowed.contains(&key.as_str()) {
+            return Err(WebError::BadRequest(format!(
+                "unknown query parameter `{key}`; valid parameters: {}",
+                allowed.join(", ")
+            )));
+        }
+        if value.is_empty() {
+            // An empty select ("all") means no filter.
+            continue;
+        }
+        let number = |value: &str| {
+            value.parse::<u16>().map_err(|_| {
+                WebError::BadRequest(format!("`{key}` must be a whole number, not `{value}`"))
+            })
+        };
+        match key.as_str() {
+            "as_of" => out.as_of = Some(data::parse_date(value)?),
+            "workplace" => out.workplace = Some(value.clone()),
+            "staff" => out.staff = Some(value.clone()),
+            "topic" => {
+                if Catalogue::shipped().topic(value).is_none() {
+                    return Err(WebError::BadRequest(format!("unknown topic `{value}`")));
+                }
+                out.topics.push(value.clone());
+            }
+            "status" => out.statuses.push(Status::parse(value).ok_or_else(|| {
+                WebError::BadRequest(format!(
+                    "unknown status `{value}`; valid: valid, expiring, expired, missing, not_yet_due, exempt"
+                ))
+            })?),
+            "days" => out.days = Some(number(value)?),
+            "horizon_months" => {
+                let months = number(value)?;
+                if !(1..=60).contains(&months) {
+                    return Err(WebError::BadRequest(format!(
+                        "`horizon_months` must be 1 to 60, not {months}"
+                    )));
+                }
+                out.horizon_months = Some(months);
+            }
+            "format" => out.format = Some(value.clone()),
+            "new_starters" => out.new_starters = value != "false",
+            _ => {}
+        }
+    }
+    if out.staff.is_some() && out.workplace.is_none() {
+        return Err(WebError::BadRequest(
+            "`staff` needs `workplace`: a UNIQUEWORKERID is unique only within its workplace"
+                .to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// The as-of date of a compliance answer: the one asked for, else today (UTC).
+fn as_of_or_today(params: &Params) -> Date {
+    params
+        .as_of
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisation answers.
+
+/// The organisation's inputs for its owner (checked here); administrators' reads are audited.
+fn owner_data(
+    store: &Store,
+    caller: &Caller,
+    org: &str,
+    as_of: Date,
+    what: &str,
+) -> Result<OrgData, WebError> {
+    auth::require_owner(caller, org)?;
+    if caller.user().map(|user| user.role) == Some(Role::Admin) {
+        store.audit(&caller.actor(), "admin_read", org, what)?;
+    }
+    load_org(store, org, as_of)?.ok_or_else(|| {
+        WebError::NotFound(format!(
+            "the organisation has no records on or before {}",
+            data::format_date(as_of)
+        ))
+    })
+}
+
+/// The statuses of the staff records passing the workplace and staff filters. An unknown
+/// workplace or staff record is a 404.
+fn filtered_statuses(data: &OrgData, params: &Params) -> Result<Vec<StaffStatus>, WebError> {
+    if let Some(workplace) = &params.workplace
+        && !data
+            .staff
+            .iter()
+            .any(|entry| &entry.facts.workplace == workplace)
+    {
+        return Err(WebError::NotFound(format!(
+            "there is no workplace `{workplace}` in this organisation"
+        )));
+    }
+    if let Some(staff) = &params.staff
+        && !data.staff.iter().any(|entry| {
+            Some(&entry.facts.workplace) == params.workplace.as_ref() && &entry.facts.staff == staff
+        })
+    {
+        return Err(WebError::NotFound(
+            "there is no such staff record in this workplace".to_string(),
+        ));
+    }
+    Ok(statuses_of(&data.profile, &data.staff, data.as_of)
+        .into_iter()
+        .filter(|status| {
+            params
+                .workplace
+                .as_ref()
+                .is_none_or(|workplace| &status.staff.workplace == workplace)
+                && params
+                    .staff
+                    .as_ref()
+                    .is_none_or(|staff| &status.staff.staff == staff)
+        })
+        .collect())
+}
+
+fn org_status(
+    store: &Store,
+    caller: &Caller,
+    org: &str,
+    params: &Params,
+) -> Result<wire::ComplianceStatusJson, WebError> {
+    let as_of = as_of_or_today(params);
+    let data = owner_data(store, caller, org, as_of, "compliance")?;
+    let statuses = filtered_statuses(&data, params)?;
+    let filter = PairFilter {
+        topic: params.topics.first().cloned(),
+        ..PairFilter::default()
+    };
+    let figures = compliance_figures(&statuses, &filter);
+    let header = StatusHeader {
+        as_of,
+        audience: Audience::Employer,
+        group: GroupJson {
+            org: Some(org.to_owned()),
+            workplace: params.workplace.clone(),
+            staff: params.staff.clone(),
+            area: None,
+            region: None,
+        },
+        profile: profile_ref(data.version.as_ref()),
+        expiring_days: data.profile.settings().expiring_days(),
+    };
+    let listed: Vec<StaffStatus> = statuses
+        .into_iter()
+        .map(|mut status| {
+            status.pairs.retain(|pair| filter.pair_matches(pair));
+            status
+        })
+        .collect();
+    let staff = params.staff.as_ref().map(|_| listed.as_slice());
+    Ok(wire::compliance_status(&header, &figures, staff, false))
+}
+
+/// `GET /api/v1/organisations/{org}/compliance`: `carecount.compliance_status.v1` for the
+/// organisation's own employers and administrators (`workplace`, `staff`, `topic`, `as_of`).
+pub(crate) async fn org_status_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Json<wire::ComplianceStatusJson>, ApiError> {
+    let params = params(&query, &["as_of", "workplace", "staff", "topic"])?;
+    let answer = state
+        .with_store(move |store, _| org_status(store, &caller, &org, &params))
+        .await?;
+    Ok(Json(answer))
+}
+
+/// `GET /api/v1/organisations/{org}/compliance/expiring`: `carecount.compliance_expiring.v1`
+/// (`workplace`, `days`, `as_of`).
+pub(crate) async fn org_expiring_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Json<wire::ExpiringJson>, ApiError> {
+    let params = params(&query, &["as_of", "workplace", "days"])?;
+    let answer = state
+        .with_store(move |store, _| {
+            let as_of = as_of_or_today(&params);
+            let data = owner_data(store, &caller, &org, as_of, "compliance expiring")?;
+            let statuses = filtered_statuses(&data, &params)?;
+            let days = params
+                .days
+                .unwrap_or_else(|| data.profile.settings().expiring_days());
+            let items = alerts::expiring(&statuses, as_of, days);
+            Ok(wire::expiring_json(as_of, &items))
+        })
+        .await?;
+    Ok(Json(answer))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Area answers: signed-in callers, always disclosure-controlled.
+
+fn area_status(
+    store: &Store,
+    area: &str,
+    params: &Params,
+) -> Result<wire::ComplianceStatusJson, WebError> {
+    let as_of = as_of_or_today(params);
+    let code = data::area_code(area);
+    let loaded = load_area(store, &code, as_of)?;
+    let statuses = loaded.statuses(as_of);
+    let filter = PairFilter {
+        topic: params.topics.first().cloned(),
+        ..PairFilter::default()
+    };
+    let figures = compliance_figures(&statuses, &filter);
+    let header = StatusHeader {
+        as_of,
+        audience: Audience::Commissioner,
+        group: GroupJson {
+            org: None,
+            workplace: None,
+            staff: None,
+            area: Some(code),
+            region: loaded.region.clone(),
+        },
+        profile: profile_ref(None),
+        expiring_days: OrgSettings::default().expiring_days(),
+    };
+    Ok(wire::compliance_status(&header, &figures, None, false))
+}
+
+/// `GET /api/v1/areas/{area}/compliance`: the area's figures, disclosure-controlled, no staff.
+pub(crate) async fn area_status_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(area): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Json<wire::ComplianceStatusJson>, ApiError> {
+    caller.require_user()?;
+    let params = params(&query, &["as_of", "topic"])?;
+    let answer = state
+        .with_store(move |store, _| area_status(store, &area, &params))
+        .await?;
+    Ok(Json(answer))
+}
+
+/// Starters rates by role group: the area's, else the region's, else England's (as the CLI).
+fn starters_rates(
+    snapshot: &carecount_metrics::Snapshot,
+    area: &str,
+    region: Option<&str>,
+) -> Result<BTreeMap<String, StartersRate>, WebError> {
+    use carecount_metrics::{GroupFilter, metric_for};
+    let bad = |error: carecount_metrics::MetricsError| WebError::Internal(error.to_string());
+    let mut rates = BTreeMap::new();
+    for group in ["direct_care", "manager", "regulated", "other"] {
+        let role_group = Some(carecount_metrics::parse_role_group(group).map_err(bad)?);
+        let mut candidates = vec![(
+            GroupFilter {
+                area: Some(area.to_owned()),
+                role_group,
+                ..GroupFilter::default()
+            },
+            RateOrigin::Area,
+        )];
+        if let Some(region) = region {
+            candidates.push((
+                GroupFilter {
+                    region: Some(region.to_owned()),
+                    role_group,
+                    ..GroupFilter::default()
+                },
+                RateOrigin::Region,
+            ));
+        }
+        candidates.push((
+            GroupFilter {
+                role_group,
+                ..GroupFilter::default()
+            },
+            RateOrigin::England,
+        ));
+        for (filter, from) in candidates {
+            let found = metric_for(
+                snapshot,
+                "starters_rate",
+                &filter,
+                carecount_metrics::Audience::Employer,
+            )
+            .map_err(bad)?;
+            if let Some(value) = found.value.filter(|value| value.is_finite()) {
+                rates.insert(group.to_owned(), StartersRate { value, from });
+                break;
+            }
+        }
+    }
+    Ok(rates)
+}
+
+/// The area's training needs analysis for the commissioner audience.
+fn area_tna(
+    store: &Store,
+    state: &AppState,
+    area: &str,
+    params: &Params,
+) -> Result<(wire::TnaJson, bool), WebError> {
+    let as_of = as_of_or_today(params);
+    let code = data::area_code(area);
+    let loaded = load_area(store, &code, as_of)?;
+    let catalogue = Catalogue::shipped();
+    let mut unit_costs = UnitCosts::shipped();
+    if let Some(stored) = store.unit_costs(&code)? {
+        let rows = parse_unit_costs(catalogue, "unit-costs", &stored.file_text, CostOrigin::Area)
+            .map_err(|_| {
+            WebError::Internal(format!("the stored unit costs of {code} no longer check"))
+        })?;
+        unit_costs = unit_costs.with_overrides(rows);
+    }
+    let series = data::snapshots_until(store, state, as_of)?;
+    let snapshot = series
+        .last()
+        .ok_or_else(|| WebError::Internal("no snapshot was built".to_string()))?;
+    let starters =
+        StartersSource::Rates(starters_rates(snapshot, &code, loaded.region.as_deref())?);
+    let statuses = loaded.statuses(as_of);
+    let Some((profile, _)) = loaded.orgs.first() else {
+        return Err(WebError::NotFound(format!(
+            "no organisation holds workplaces in {code}"
+        )));
+    };
+    let request = TnaRequest {
+        area: &code,
+        as_of,
+        horizon_months: params.horizon_months.unwrap_or(12),
+        include_agency: false,
+        starters: &starters,
+        unit_costs: &unit_costs,
+        catalogue,
+        profile,
+    };
+    let result = training_needs(&request, &statuses)
+        .map_err(|error| WebError::BadRequest(error.to_string()))?;
+    Ok((
+        wire::tna_json(&result, Audience::Commissioner, &starters, &unit_costs),
+        result.illustrative_costs_used,
+    ))
+}
+
+/// `GET /api/v1/areas/{area}/training-needs`: `carecount.tna.v1`, disclosure-controlled.
+pub(crate) async fn area_tna_api(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(area): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Json<wire::TnaJson>, ApiError> {
+    caller.require_user()?;
+    let params = params(&query, &["as_of", "horizon_months"])?;
+    let (answer, _) = state
+        .with_store(move |store, state| area_tna(store, state, &area, &params))
+        .await?;
+    Ok(Json(answer))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages.
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `14 Mar 2027`.
+pub(crate) fn short_date(date: Date) -> String {
+    let month = MONTHS
+        .get(usize::from(u8::from(date.month())).saturating_sub(1))
+        .copied()
+        .unwrap_or("");
+    format!("{} {month} {}", date.day(), date.year())
+}
+
+/// A matrix cell: the words and the GOV.UK tag colour (`compliance.md` §9).
+pub(crate) fn cell_words(pair: &carecount_compliance::PairStatus) -> (String, &'static str) {
+    let date = |date: Option<Date>| date.map(short_date).unwrap_or_default();
+    match pair.status {
+        Status::Valid => match pair.expires_on {
+            Some(expires) => (format!("Valid to {}", short_date(expires)), "green"),
+            None => ("Valid".to_string(), "green"),
+        },
+        Status::Expiring => {
+            let days = pair.days_left.unwrap_or_default();
+            let unit = if days == 1 { "day" } else { "days" };
+            (
+                format!("Expires {} ({days} {unit})", date(pair.expires_on)),
+                "yellow",
+            )
+        }
+        Status::Expired => match pair.expires_on {
+            Some(expired) => (format!("Expired {}", short_date(expired)), "red"),
+            None => ("Expired".to_string(), "red"),
+        },
+        Status::Missing => ("Missing".to_string(), "red"),
+        Status::NotYetDue => match pair.due_on {
+            Some(due) => (format!("Due by {}", short_date(due)), "grey"),
+            None => ("Not yet due".to_string(), "grey"),
+        },
+        Status::Exempt => ("Exempt".to_string(), "grey"),
+    }
+}
+
+/// The topics any listed staff record requires, in catalogue order.
+fn matrix_topics(statuses: &[StaffStatus]) -> Vec<String> {
+    let used: BTreeSet<&str> = statuses
+        .iter()
+        .flat_map(|status| status.pairs.iter().map(|pair| pair.topic.as_str()))
+        .collect();
+    Catalogue::shipped()
+        .topics()
+        .iter()
+        .filter(|topic| used.contains(topic.topic.as_str()))
+        .map(|topic| topic.topic.clone())
+        .collect()
+}
+
+fn topic_name(topic: &str) -> String {
+    Catalogue::shipped()
+        .topic(topic)
+        .map_or_else(|| topic.to_string(), |found| found.name.clone())
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_string(), |rate| format!("{:.0}%", rate * 100.0))
+}
+
+fn attachment(body: String, content_type: &'static str, name: &str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// What the matrix page shows.
+struct MatrixView {
+    as_of: Date,
+    workplaces: Vec<String>,
+    all_topics: Vec<String>,
+    statuses: Vec<StaffStatus>,
+    topics: Vec<String>,
+}
+
+fn matrix_view(
+    store: &Store,
+    caller: &Caller,
+    org: &str,
+    params: &Params,
+) -> Result<MatrixView, WebError> {
+    let as_of = as_of_or_today(params);
+    let data = owner_data(store, caller, org, as_of, "training matrix")?;
+    let all = statuses_of(&data.profile, &data.staff, as_of);
+    let workplaces: Vec<String> = all
+        .iter()
+        .map(|status| status.staff.workplace.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let all_topics = matrix_topics(&all);
+    let year_ago = carecount_compliance::date::add_days(as_of, -364);
+    let statuses: Vec<StaffStatus> = filtered_statuses(&data, params)?
+        .into_iter()
+        .map(|mut status| {
+            if !params.topics.is_empty() {
+                status
+                    .pairs
+                    .retain(|pair| params.topics.contains(&pair.topic));
+            }
+            status
+        })
+        .filter(|status| {
+            params.statuses.is_empty()
+                || status
+                    .pairs
+                    .iter()
+                    .any(|pair| params.statuses.contains(&pair.status))
+        })
+        .filter(|status| {
+            !params.new_starters
+                || status
+                    .staff
+                    .start_date
+                    .is_some_and(|start| year_ago <= start && start <= as_of)
+        })
+        .collect();
+    let topics = matrix_topics(&statuses);
+    Ok(MatrixView {
+        as_of,
+        workplaces,
+        all_topics,
+        statuses,
+        topics,
+    })
+}
+
+const STATUS_CHOICES: [(&str, &str); 6] = [
+    ("expired", "Expired"),
+    ("missing", "Missing"),
+    ("expiring", "Expiring"),
+    ("not_yet_due", "Not yet due"),
+    ("valid", "Valid"),
+    ("exempt", "Exempt"),
+];
+
+fn matrix_markup(org: &str, view: &MatrixView, params: &Params, query: &str) -> Markup {
+    let chosen_workplace = params.workplace.clone().unwrap_or_default();
+    let chosen_topic = params.topics.first().cloned().unwrap_or_default();
+    let chosen_status = params
+        .statuses
+        .first()
+        .map(|status| status.as_str())
+        .unwrap_or_default();
+    let csv_link = format!(
+        "/organisations/{}/training?{}{}format=csv",
+        encode(org),
+        query,
+        if query.is_empty() { "" } else { "&" }
+    );
+    let staff_link = |status: &StaffStatus| {
+        format!(
+            "/organisations/{}/workplaces/{}/staff/{}/training",
+            encode(org),
+            encode(&status.staff.workplace),
+            encode(&status.staff.staff)
+        )
+    };
+    html! {
+        h1 class="govuk-heading-l" { "Training matrix" }
+        p class="govuk-body" {
+            "Training status of each staff record on " (short_date(view.as_of))
+            ". Each cell says the status in words; a blank cell means the topic is not required."
+        }
+        form method="get" action=(format!("/organisations/{}/training", encode(org))) novalidate {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-quarter govuk-form-group" {
+                    label class="govuk-label" for="workplace" { "Workplace" }
+                    select class="govuk-select" id="workplace" name="workplace" {
+                        option value="" { "All workplaces" }
+                        @for workplace in &view.workplaces {
+                            option value=(workplace) selected[*workplace == chosen_workplace] { (workplace) }
+                        }
+                    }
+                }
+                div class="govuk-grid-column-one-quarter govuk-form-group" {
+                    label class="govuk-label" for="topic" { "Topic" }
+                    select class="govuk-select" id="topic" name="topic" {
+                        option value="" { "All topics" }
+                        @for topic in &view.all_topics {
+                            option value=(topic) selected[*topic == chosen_topic] { (topic_name(topic)) }
+                        }
+                    }
+                }
+                div class="govuk-grid-column-one-quarter govuk-form-group" {
+                    label class="govuk-label" for="status" { "Status" }
+                    select class="govuk-select" id="status" name="status" {
+                        option value="" { "Any status" }
+                        @for (value, label) in STATUS_CHOICES {
+                            option value=(value) selected[value == chosen_status] { (label) }
+                        }
+                    }
+                }
+                div class="govuk-grid-column-one-quarter govuk-form-group" {
+                    div class="govuk-checkboxes govuk-checkboxes--small" {
+                        div class="govuk-checkboxes__item" {
+                            input class="govuk-checkboxes__input" id="new_starters" name="new_starters" type="checkbox" value="true" checked[params.new_starters];
+                            label class="govuk-label govuk-checkboxes__label" for="new_starters" { "New starters only" }
+                        }
+                    }
+                }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Apply filters" }
+        }
+        p class="govuk-body" {
+            a class="govuk-link" href=(csv_link) { "Download this view (CSV)" }
+        }
+        @if view.statuses.is_empty() {
+            p class="govuk-body" { "No staff record matches these filters." }
+        } @else {
+            div class="govuk-table-wrapper" style="overflow-x: auto" {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" {
+                    (view.statuses.len()) " staff record(s)"
+                }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Staff record" }
+                    @for topic in &view.topics {
+                        th scope="col" class="govuk-table__header" { (topic_name(topic)) }
+                    }
+                } }
+                tbody class="govuk-table__body" {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { "Compliance rate" }
+                        @for topic in &view.topics {
+                            @let filter = PairFilter { topic: Some(topic.clone()), ..PairFilter::default() };
+                            td class="govuk-table__cell" {
+                                (percent(compliance_figures(&view.statuses, &filter).totals.compliance_rate()))
+                            }
+                        }
+                    }
+                    @for status in &view.statuses {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" {
+                                a class="govuk-link" href=(staff_link(status)) {
+                                    (status.staff.displayid)
+                                }
+                                br;
+                                span class="govuk-body-s" { (status.staff.workplace) " · " (status.staff.staff) }
+                            }
+                            @for topic in &view.topics {
+                                td class="govuk-table__cell" {
+                                    @if let Some(pair) = status.pairs.iter().find(|pair| &pair.topic == topic) {
+                                        @let (words, colour) = cell_words(pair);
+                                        strong class=(format!("govuk-tag govuk-tag--{colour}")) { (words) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            }
+        }
+    }
+}
+
+fn query_string(query: &[(String, String)]) -> String {
+    query
+        .iter()
+        .filter(|(key, value)| key != "format" && !value.is_empty())
+        .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `GET /organisations/{org}/training`: the employer's training matrix; `?format=csv` downloads
+/// the filtered view as the matrix CSV of `compliance.md` §8.
+pub(crate) async fn matrix_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    auth::require_owner(&caller, &org)?;
+    let params = params(
+        &query,
+        &[
+            "as_of",
+            "workplace",
+            "topic",
+            "status",
+            "format",
+            "new_starters",
+        ],
+    )?;
+    let format = params.format.clone().unwrap_or_else(|| "html".to_string());
+    if !["html", "csv"].contains(&format.as_str()) {
+        return Err(WebError::BadRequest(format!(
+            "there is no `{format}` format here: choose html or csv"
+        ))
+        .into());
+    }
+    let page_caller = caller.clone();
+    let page_org = org.clone();
+    let (view, params) = state
+        .with_store(move |store, _| {
+            let view = matrix_view(store, &caller, &org, &params)?;
+            if params.format.as_deref() == Some("csv") {
+                store.audit(&caller.actor(), "export", &org, "training matrix csv")?;
+            }
+            Ok((view, params))
+        })
+        .await?;
+    if format == "csv" {
+        return Ok(attachment(
+            export::matrix_csv(&view.statuses, &view.topics),
+            "text/csv; charset=utf-8",
+            "training-matrix.csv",
+        ));
+    }
+    let markup = matrix_markup(&page_org, &view, &params, &query_string(&query));
+    Ok(layout("Training matrix", &page_caller, markup).into_response())
+}
+
+fn count(value: Option<u64>) -> String {
+    value.map_or_else(|| "< 5".to_string(), |value| value.to_string())
+}
+
+fn money(value: Option<f64>) -> String {
+    value.map_or_else(
+        || "withheld".to_string(),
+        |value| format!("£{}", thousands(value.round())),
+    )
+}
+
+fn thousands(value: f64) -> String {
+    let digits = format!("{value:.0}");
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => ("", digits),
+    };
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    format!("{sign}{out}")
+}
+
+/// The columns of the TNA CSV and XLSX (§6's columns, as the JSON rows).
+const TNA_COLUMNS: [&str; 15] = [
+    "topic",
+    "level",
+    "class",
+    "delivery",
+    "missing",
+    "expired",
+    "due_new",
+    "expiring_in_horizon",
+    "starters",
+    "in_progress",
+    "places",
+    "cohorts",
+    "cost",
+    "hours",
+    "suppression",
+];
+
+/// One TNA cell: text, or a number (blank when withheld or not applicable).
+enum TnaCell {
+    Text(String),
+    Number(Option<f64>),
+}
+
+impl TnaCell {
+    fn csv(&self) -> String {
+        match self {
+            TnaCell::Text(text) => text.clone(),
+            TnaCell::Number(value) => value.map(|v| v.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+fn tna_cells(row: &wire::TnaRowJson, label: &str) -> Vec<TnaCell> {
+    let count = |value: Option<u64>| TnaCell::Number(value.map(|v| v as f64));
+    let text = |value: &Option<String>| TnaCell::Text(value.clone().unwrap_or_default());
+    vec![
+        TnaCell::Text(row.topic.clone().unwrap_or_else(|| label.to_string())),
+        text(&row.level),
+        text(&row.class),
+        text(&row.delivery),
+        count(row.missing),
+        count(row.expired),
+        count(row.due_new),
+        count(row.expiring_in_horizon),
+        count(row.starters),
+        count(row.in_progress),
+        count(row.places),
+        count(row.cohorts),
+        TnaCell::Number(row.cost),
+        TnaCell::Number(row.hours),
+        TnaCell::Text(
+            row.suppression
+                .iter()
+                .map(|(field, reason)| format!("{field}:{reason}"))
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
+    ]
+}
+
+/// The TNA CSV: the rows, then the totals row (`compliance.md` §8: CSV carries the JSON's columns).
+fn tna_csv(answer: &wire::TnaJson) -> Result<String, WebError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let bad = |error: csv::Error| WebError::Internal(format!("TNA CSV: {error}"));
+    writer.write_record(TNA_COLUMNS).map_err(bad)?;
+    for row in answer.rows.iter().chain(std::iter::once(&answer.totals)) {
+        let cells: Vec<String> = tna_cells(row, "total").iter().map(TnaCell::csv).collect();
+        writer.write_record(cells).map_err(bad)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| WebError::Internal(format!("TNA CSV: {error}")))?;
+    String::from_utf8(bytes).map_err(|error| WebError::Internal(format!("TNA CSV: {error}")))
+}
+
+/// The TNA workbook: "About", then the rows by topic (with the total), by service group and by
+/// role group, with the CSV's columns; withheld figures are blank cells, reasons in `suppression`.
+fn tna_xlsx(answer: &wire::TnaJson, illustrative: bool) -> Result<Vec<u8>, WebError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let bad = |error: rust_xlsxwriter::XlsxError| WebError::Internal(format!("TNA XLSX: {error}"));
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let about = workbook.add_worksheet();
+    about.set_name("About").map_err(bad)?;
+    let lines = [
+        ("Training needs analysis", String::new()),
+        ("Area", answer.area.clone()),
+        ("As of", answer.as_of.clone()),
+        ("Horizon end", answer.horizon_end.clone()),
+        ("Horizon (months)", answer.horizon_months.to_string()),
+        ("Audience", answer.audience.clone()),
+        (
+            "Unit costs",
+            if illustrative {
+                "illustrative: replace with local prices".to_string()
+            } else {
+                "local".to_string()
+            },
+        ),
+    ];
+    for (row, (label, value)) in (0u32..).zip(lines) {
+        about
+            .write_string_with_format(row, 0, label, &bold)
+            .map_err(bad)?;
+        about.write_string(row, 1, value).map_err(bad)?;
+    }
+    let sheets: [(&str, &str, Vec<&wire::TnaRowJson>); 3] = [
+        (
+            "By topic",
+            "",
+            answer
+                .rows
+                .iter()
+                .chain(std::iter::once(&answer.totals))
+                .collect(),
+        ),
+        (
+            "By service group",
+            "service_group",
+            answer.by_service_group.iter().collect(),
+        ),
+        (
+            "By role group",
+            "role_group",
+            answer.by_role_group.iter().collect(),
+        ),
+    ];
+    for (name, key, rows) in sheets {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name).map_err(bad)?;
+        let offset = u16::from(!key.is_empty());
+        if !key.is_empty() {
+            sheet
+                .write_string_with_format(0, 0, key, &bold)
+                .map_err(bad)?;
+        }
+        for (column, heading) in (offset..).zip(TNA_COLUMNS) {
+            sheet
+                .write_string_with_format(0, column, heading, &bold)
+                .map_err(bad)?;
+        }
+        for (row, found) in (1u32..).zip(rows) {
+            if !key.is_empty() {
+                let group = found
+                    .service_group
+                    .clone()
+                    .or_else(|| found.role_group.clone())
+                    .unwrap_or_default();
+                sheet.write_string(row, 0, group).map_err(bad)?;
+            }
+            for (column, cell) in (offset..).zip(tna_cells(found, "total")) {
+                match cell {
+                    TnaCell::Text(text) => {
+                        sheet.write_string(row, column, text).map_err(bad)?;
+                    }
+                    TnaCell::Number(Some(value)) => {
+                        sheet.write_number(row, column, value).map_err(bad)?;
+                    }
+                    TnaCell::Number(None) => {}
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().map_err(bad)
+}
+
+fn tna_markup(area: &str, answer: &wire::TnaJson, illustrative: bool) -> Markup {
+    let csv_link = format!(
+        "/areas/{}/training-needs?format=csv&horizon_months={}",
+        encode(area),
+        answer.horizon_months
+    );
+    html! {
+        h1 class="govuk-heading-l" { "Training needs of " (data::area_name(&answer.area)) }
+        p class="govuk-body" {
+            "Learner places needed from " (answer.as_of) " to " (answer.horizon_end)
+            " (" (answer.horizon_months) " months): gaps, expiries and expected starters. "
+            "Small numbers are withheld (“< 5”)."
+        }
+        @if illustrative {
+            div class="govuk-inset-text" {
+                "Costs use illustrative unit costs: replace them with local prices before buying."
+            }
+        }
+        form method="get" action=(format!("/areas/{}/training-needs", encode(area))) novalidate {
+            div class="govuk-form-group" {
+                label class="govuk-label" for="horizon_months" { "Horizon in months (1 to 60)" }
+                input class="govuk-input govuk-input--width-3" id="horizon_months" name="horizon_months" type="text" inputmode="numeric" value=(answer.horizon_months);
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Update" }
+        }
+        ul class="govuk-list" {
+            li { a class="govuk-link" href=(csv_link) { "Download the training needs analysis (CSV)" } }
+            li { a class="govuk-link" href=(csv_link.replace("format=csv", "format=xlsx")) { "Download the training needs analysis (Excel)" } }
+        }
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--m" { "Places and cost by topic" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Topic" }
+                th scope="col" class="govuk-table__header" { "Level" }
+                th scope="col" class="govuk-table__header" { "Class" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Missing" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Expired" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Expiring" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Starters" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Places" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Cost" }
+            } }
+            tbody class="govuk-table__body" {
+                @for row in &answer.rows {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" {
+                            (row.topic.as_deref().map(topic_name).unwrap_or_default())
+                        }
+                        td class="govuk-table__cell" { (row.level.as_deref().unwrap_or("–")) }
+                        td class="govuk-table__cell" { (row.class.as_deref().unwrap_or("–")) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(row.missing)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(row.expired)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(row.expiring_in_horizon)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(row.starters)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(row.places)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (money(row.cost)) }
+                    }
+                }
+                tr class="govuk-table__row" {
+                    th scope="row" class="govuk-table__header" colspan="7" { "Total" }
+                    td class="govuk-table__cell govuk-table__cell--numeric" { (count(answer.totals.places)) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" { (money(answer.totals.cost)) }
+                }
+            }
+        }
+        @if !answer.warnings.is_empty() {
+            h2 class="govuk-heading-m" { "Notes" }
+            ul class="govuk-list govuk-list--bullet" {
+                @for warning in &answer.warnings { li { (warning) } }
+            }
+        }
+    }
+}
+
+/// `GET /areas/{area}/training-needs`: the commissioner's costed training needs analysis
+/// (`?horizon_months=`, `?format=csv|xlsx`), disclosure-controlled for every caller.
+pub(crate) async fn tna_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(area): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    caller.require_user()?;
+    let params = params(&query, &["as_of", "horizon_months", "format"])?;
+    let format = params.format.clone().unwrap_or_else(|| "html".to_string());
+    if !["html", "csv", "xlsx"].contains(&format.as_str()) {
+        return Err(WebError::BadRequest(format!(
+            "there is no `{format}` format here: choose html, csv or xlsx"
+        ))
+        .into());
+    }
+    let page_caller = caller.clone();
+    let page_area = area.clone();
+    let download = format != "html";
+    let audit_format = format.clone();
+    let (answer, illustrative) = state
+        .with_store(move |store, state| {
+            let found = area_tna(store, state, &area, &params)?;
+            if download {
+                store.audit(
+                    &caller.actor(),
+                    "export",
+                    &found.0.area,
+                    &format!("training needs {audit_format}"),
+                )?;
+            }
+            Ok(found)
+        })
+        .await?;
+    if format == "csv" {
+        return Ok(attachment(
+            tna_csv(&answer)?,
+            "text/csv; charset=utf-8",
+            "training-needs.csv",
+        ));
+    }
+    if format == "xlsx" {
+        let mut response = tna_xlsx(&answer, illustrative)?.into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+        );
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"training-needs.xlsx\""),
+        );
+        return Ok(response);
+    }
+    Ok(layout(
+        "Training needs",
+        &page_caller,
+        tna_markup(&page_area, &answer, illustrative),
+    )
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// A staff record's training page, with the form for what ASC-WDS does not hold.
+
+/// The fields of the add-a-record form (the `training import` columns, `compliance.md` §8).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct RecordForm {
+    csrf: String,
+    topic: String,
+    level: String,
+    completed: String,
+    expires: String,
+    number: String,
+    revalidation_due: String,
+    provider: String,
+    notes: String,
+}
+
+/// Topics offered by the form: registrations, supervision and appraisal first (what ASC-WDS
+/// cannot hold), then the rest of the catalogue.
+fn form_topics() -> Vec<(String, String)> {
+    let first = [
+        "nmc_registration",
+        "swe_registration",
+        "hcpc_registration",
+        "supervision",
+        "appraisal",
+        "care_certificate",
+    ];
+    let catalogue = Catalogue::shipped();
+    let mut out: Vec<(String, String)> = first
+        .iter()
+        .filter_map(|topic| catalogue.topic(topic))
+        .map(|topic| (topic.topic.clone(), topic.name.clone()))
+        .collect();
+    out.extend(
+        catalogue
+            .topics()
+            .iter()
+            .filter(|topic| !first.contains(&topic.topic.as_str()))
+            .map(|topic| (topic.topic.clone(), topic.name.clone())),
+    );
+    out
+}
+
+/// The form's field id for a §10 message column.
+fn field_of(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "topic" => "topic",
+        "level" => "level",
+        "completed" => "completed",
+        "expires" => "expires",
+        "number" => "number",
+        "revalidation_due" => "revalidation_due",
+        "provider" => "provider",
+        "notes" => "notes",
+        _ => return None,
+    })
+}
+
+fn staff_training_markup(
+    org: &str,
+    status: &StaffStatus,
+    editable: bool,
+    csrf: &str,
+    form: &RecordForm,
+    errors: &[carecount_compliance::Message],
+) -> Markup {
+    let action = format!(
+        "/organisations/{}/workplaces/{}/staff/{}/training",
+        encode(org),
+        encode(&status.staff.workplace),
+        encode(&status.staff.staff)
+    );
+    let error_for = |field: &str| {
+        errors
+            .iter()
+            .find(|message| field_of(&message.column) == Some(field))
+            .map(|message| message.message.clone())
+    };
+    let text_field = |id: &'static str, label: &'static str, hint: &'static str, value: &str| {
+        let error = error_for(id);
+        html! {
+            div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                label class="govuk-label" for=(id) { (label) }
+                @if !hint.is_empty() { div class="govuk-hint" id=(format!("{id}-hint")) { (hint) } }
+                @if let Some(error) = &error {
+                    p class="govuk-error-message" id=(format!("{id}-error")) {
+                        span class="govuk-visually-hidden" { "Error: " } (error)
+                    }
+                }
+                input class=(if error.is_some() { "govuk-input govuk-input--error" } else { "govuk-input" })
+                    id=(id) name=(id) type="text" value=(value);
+            }
+        }
+    };
+    html! {
+        @if !errors.is_empty() {
+            div class="govuk-error-summary" data-module="govuk-error-summary" {
+                div role="alert" {
+                    h2 class="govuk-error-summary__title" { "There is a problem" }
+                    div class="govuk-error-summary__body" {
+                        ul class="govuk-list govuk-error-summary__list" {
+                            @for message in errors {
+                                li {
+                                    @match field_of(&message.column) {
+                                        Some(field) => a href=(format!("#{field}")) { (message.message) },
+                                        None => (message.message),
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h1 class="govuk-heading-l" { "Training record of " (status.staff.displayid) }
+        p class="govuk-body" { "Workplace " (status.staff.workplace) ", staff record " (status.staff.staff) "." }
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--m" { "What is required, and why" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Topic" }
+                th scope="col" class="govuk-table__header" { "Status" }
+                th scope="col" class="govuk-table__header" { "Evidence" }
+                th scope="col" class="govuk-table__header" { "Requirement" }
+            } }
+            tbody class="govuk-table__body" {
+                @for pair in &status.pairs {
+                    @let (words, colour) = cell_words(pair);
+                    @let explained = wire::PairJson::from(pair);
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" {
+                            (topic_name(&pair.topic))
+                            @if let Some(level) = &pair.level { " (" (level) ")" }
+                        }
+                        td class="govuk-table__cell" {
+                            strong class=(format!("govuk-tag govuk-tag--{colour}")) { (words) }
+                            @if let Some(detail) = &explained.detail { br; span class="govuk-body-s" { (detail.replace('_', " ")) } }
+                        }
+                        td class="govuk-table__cell" {
+                            @match &explained.record {
+                                Some(record) => {
+                                    (if record.title.is_empty() { topic_name(&pair.topic) } else { record.title.clone() })
+                                    " (" (record.source) ")"
+                                    @if let Some(completed) = &record.completed { ", completed " (completed) }
+                                    @if let Some(expires) = &record.expires_on { ", expires " (expires) " (" (record.expiry_basis.replace('_', " ")) ")" }
+                                },
+                                None => "No record",
+                            }
+                        }
+                        td class="govuk-table__cell" {
+                            (pair.class.as_str()) ", rule " (explained.deciding_row.clone().unwrap_or_else(|| explained.rows.join(", ")))
+                        }
+                    }
+                }
+            }
+        }
+        @if editable {
+            h2 class="govuk-heading-m" id="add" { "Add a registration, supervision or training record" }
+            p class="govuk-body" { "Dates as YYYY-MM-DD. A registration needs its expiry date." }
+            form method="post" action=(action) novalidate {
+                input type="hidden" name="csrf" value=(csrf);
+                @let topic_error = error_for("topic");
+                div class=(if topic_error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                    label class="govuk-label" for="topic" { "Topic" }
+                    @if let Some(error) = &topic_error {
+                        p class="govuk-error-message" id="topic-error" { span class="govuk-visually-hidden" { "Error: " } (error) }
+                    }
+                    select class="govuk-select" id="topic" name="topic" {
+                        option value="" { "Choose a topic" }
+                        @for (topic, name) in form_topics() {
+                            option value=(topic) selected[topic == form.topic] { (name) }
+                        }
+                    }
+                }
+                (text_field("level", "Level", "Only for a topic with levels, for example bronze or l3", &form.level))
+                (text_field("completed", "Completed, met or registered on", "", &form.completed))
+                (text_field("expires", "Expires on", "Leave blank for the topic's usual refresh", &form.expires))
+                (text_field("number", "Registration number (PIN)", "", &form.number))
+                (text_field("revalidation_due", "Revalidation due", "", &form.revalidation_due))
+                (text_field("provider", "Provider", "", &form.provider))
+                (text_field("notes", "Notes", "", &form.notes))
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Add record" }
+            }
+        }
+    }
+}
+
+fn may_edit(caller: &Caller, org: &str) -> bool {
+    crate::records::require_editor(caller, org).is_ok()
+}
+
+/// The staff record's status and the organisation inputs, or 404.
+fn staff_status_of(
+    data: &OrgData,
+    workplace: &str,
+    worker: &str,
+) -> Result<(i64, StaffStatus), WebError> {
+    let entry = data
+        .staff
+        .iter()
+        .find(|entry| entry.facts.workplace == workplace && entry.facts.staff == worker)
+        .ok_or_else(|| WebError::NotFound("there is no such staff record".to_string()))?;
+    let status = statuses_of(&data.profile, std::slice::from_ref(entry), data.as_of)
+        .into_iter()
+        .next()
+        .ok_or_else(|| WebError::Internal("no status was derived".to_string()))?;
+    Ok((entry.staff_id, status))
+}
+
+/// `GET /organisations/{org}/workplaces/{workplace}/staff/{worker}/training`: each pair with its
+/// explanation, and (for editors) the form to add a record.
+pub(crate) async fn staff_training_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, workplace, worker)): Path<(String, String, String)>,
+) -> Result<Html<String>, PageError> {
+    auth::require_owner(&caller, &org)?;
+    let page_caller = caller.clone();
+    let page_org = org.clone();
+    let status = state
+        .with_store(move |store, _| {
+            let today = time::OffsetDateTime::now_utc().date();
+            let data = owner_data(store, &caller, &org, today, "staff training")?;
+            staff_status_of(&data, &workplace, &worker).map(|(_, status)| status)
+        })
+        .await?;
+    let editable = may_edit(&page_caller, &page_org);
+    Ok(layout(
+        "Training record",
+        &page_caller,
+        staff_training_markup(
+            &page_org,
+            &status,
+            editable,
+            page_caller.csrf(),
+            &RecordForm::default(),
+            &[],
+        ),
+    ))
+}
+
+/// What a post of the form led to.
+enum Added {
+    Stored,
+    Invalid(Box<StaffStatus>, Vec<carecount_compliance::Message>),
+}
+
+/// `POST …/training`: checks the record as one `training import` line (§10) and stores it, or
+/// shows the page again with a GOV.UK error summary (422), nothing stored.
+pub(crate) async fn add_staff_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((org, workplace, worker)): Path<(String, String, String)>,
+    form: Result<axum::Form<RecordForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    crate::records::require_editor(&caller, &org)?;
+    let form = form.map(|axum::Form(form)| form).unwrap_or_default();
+    caller.check_csrf(&form.csrf)?;
+    let page_caller = caller.clone();
+    let page_org = org.clone();
+    let redirect = format!(
+        "/organisations/{}/workplaces/{}/staff/{}/training",
+        encode(&org),
+        encode(&workplace),
+        encode(&worker)
+    );
+    let given = form.clone();
+    let outcome = state
+        .with_store(move |store, _| {
+            let today = time::OffsetDateTime::now_utc().date();
+            let data = owner_data(store, &caller, &org, today, "staff training")?;
+            let (staff_id, status) = staff_status_of(&data, &workplace, &worker)?;
+            let text = import_line(&workplace, &worker, &given)?;
+            let known: BTreeSet<(String, String)> =
+                BTreeSet::from([(workplace.clone(), worker.clone())]);
+            let context = carecount_compliance::import::ImportContext {
+                catalogue: Catalogue::shipped(),
+                as_of: today,
+                known_staff: &known,
+                stored: &[],
+            };
+            match carecount_compliance::import::parse_training_import(context, "form", &text) {
+                Err(messages) => Ok(Added::Invalid(Box::new(status), messages)),
+                Ok(outcome) => {
+                    let records: Vec<carecount_store::compliance::NewComplianceRecord> = outcome
+                        .records
+                        .into_iter()
+                        .map(|entered| {
+                            let record = entered.record;
+                            carecount_store::compliance::NewComplianceRecord {
+                                staff_id,
+                                topic: record.topic.unwrap_or_default(),
+                                level: record.level,
+                                completed: record.completed,
+                                expires: record.expires,
+                                validity_months: match record.validity {
+                                    Validity::Months(months) => Some(months),
+                                    _ => None,
+                                },
+                                title: record.title,
+                                provider: entered.provider,
+                                number: entered.number,
+                                revalidation_due: entered.revalidation_due,
+                                notes: record.notes,
+                            }
+                        })
+                        .collect();
+                    store.add_compliance_records(&caller.actor(), &org, &records)?;
+                    Ok(Added::Stored)
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        Added::Stored => Ok(axum::response::Redirect::to(&redirect).into_response()),
+        Added::Invalid(status, messages) => {
+            let errors: Vec<carecount_compliance::Message> = messages
+                .into_iter()
+                .filter(|message| message.severity == carecount_compliance::Severity::Error)
+                .collect();
+            let page = layout(
+                "Training record",
+                &page_caller,
+                staff_training_markup(&page_org, &status, true, page_caller.csrf(), &form, &errors),
+            );
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// The form as one `training import` line with its header.
+fn import_line(workplace: &str, worker: &str, form: &RecordForm) -> Result<String, WebError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let bad = |error: csv::Error| WebError::Internal(format!("writing the record: {error}"));
+    writer
+        .write_record([
+            "localestid",
+            "uniqueworkerid",
+            "topic",
+            "level",
+            "completed",
+            "expires",
+            "validity",
+            "title",
+            "provider",
+            "number",
+            "revalidation_due",
+            "notes",
+        ])
+        .map_err(bad)?;
+    writer
+        .write_record([
+            workplace,
+            worker,
+            form.topic.trim(),
+            form.level.trim(),
+            form.completed.trim(),
+            form.expires.trim(),
+            "",
+            "",
+            form.provider.trim(),
+            form.number.trim(),
+            form.revalidation_due.trim(),
+            form.notes.trim(),
+        ])
+        .map_err(bad)?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| WebError::Internal(format!("writing the record: {error}")))?;
+    String::from_utf8(bytes).map_err(|error| WebError::Internal(format!("the form: {error}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn short_dates_read_like_the_spec() {
+        // compliance.md §9 writes "Valid to 14 Mar 2027" and "Expires 2 Mar 2026".
+        assert_eq!(short_date(date!(2027 - 03 - 14)), "14 Mar 2027");
+        assert_eq!(short_date(date!(2026 - 03 - 02)), "2 Mar 2026");
+        assert_eq!(short_date(date!(2026 - 12 - 31)), "31 Dec 2026");
+    }
+
+    #[test]
+    fn money_has_thousands_separators() {
+        // 1234567.4 rounds to 1234567 → "1,234,567".
+        assert_eq!(money(Some(1_234_567.4)), "£1,234,567");
+        assert_eq!(money(Some(999.0)), "£999");
+        assert_eq!(money(None), "withheld");
+    }
+
+    #[test]
+    fn unknown_parameters_and_statuses_are_refused() {
+        let query = |key: &str, value: &str| vec![(key.to_string(), value.to_string())];
+        assert!(params(&query("colour", "red"), &["as_of"]).is_err());
+        assert!(params(&query("status", "purple"), &["status"]).is_err());
+        assert!(params(&query("horizon_months", "61"), &["horizon_months"]).is_err());
+        assert!(params(&query("staff", "W1"), &["staff", "workplace"]).is_err());
+        let parsed = params(&query("as-of", "2025-06-01"), &["as_of"]);
+        assert_eq!(
+            parsed.ok().and_then(|p| p.as_of),
+            Some(date!(2025 - 06 - 01))
+        );
+    }
+}
