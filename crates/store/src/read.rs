@@ -131,17 +131,34 @@ pub(crate) fn staff_rows(
     org: &str,
     at: &At,
 ) -> Result<Vec<StaffRow>, Fail> {
+    staff_rows_of(connection, org, at, &|_| true)
+}
+
+/// [`staff_rows`] of the workplaces `keep` accepts; the others' values are never copied out of
+/// SQLite (an area's figures on a national store read one area's records).
+pub(crate) fn staff_rows_of(
+    connection: &Connection,
+    org: &str,
+    at: &At,
+    keep: &dyn Fn(i64) -> bool,
+) -> Result<Vec<StaffRow>, Fail> {
     let sql = format!(
         "SELECT v.id, v.staff_id, v.workplace_id, v.days_sick_saved_on, v.data, p.display_id, p.ni_number, p.date_of_birth, p.postcode \
          FROM staff_version v JOIN staff_personal p ON p.staff_version_id = v.id{} ORDER BY v.ord, v.staff_id",
         at.clause("v")
     );
     let mut statement = connection.prepare(&sql)?;
-    let rows = statement.query_map(params_from_iter(at.params(org)), |row| {
-        Ok(StaffRow {
+    let mut rows = statement.query(params_from_iter(at.params(org)))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let workplace_id: i64 = row.get(2)?;
+        if !keep(workplace_id) {
+            continue;
+        }
+        out.push(StaffRow {
             version_id: row.get(0)?,
             staff_id: row.get(1)?,
-            workplace_id: row.get(2)?,
+            workplace_id,
             days_sick_saved_on: row.get(3)?,
             data: row.get(4)?,
             personal: PersonalRow {
@@ -150,9 +167,9 @@ pub(crate) fn staff_rows(
                 date_of_birth: row.get(7)?,
                 postcode: row.get(8)?,
             },
-        })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        });
+    }
+    Ok(out)
 }
 
 /// Training rows, ordered by staff id, then file order.
@@ -489,10 +506,7 @@ pub(crate) fn analysis_records(
         }
         let mut workplace_of: HashMap<i64, i64> = HashMap::new();
         let mut staff_order: HashMap<i64, usize> = HashMap::new();
-        for row in staff_rows(connection, &org, &at)? {
-            if !kept.contains(&row.workplace_id) {
-                continue;
-            }
+        for row in staff_rows_of(connection, &org, &at, &|w| kept.contains(&w))? {
             let version_id = row.version_id;
             let what = || format!("staff version {version_id}");
             // Only the date of birth is read from the personal fields, to give the age.
