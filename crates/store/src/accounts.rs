@@ -36,6 +36,16 @@ pub(crate) fn ensure_schema(connection: &Connection) -> rusqlite::Result<()> {
             user_id INTEGER NOT NULL REFERENCES account_user(id) ON DELETE CASCADE,
             created_at INTEGER NOT NULL,
             expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS account_api_token_info (
+            token_hash TEXT PRIMARY KEY
+                REFERENCES account_api_token(token_hash) ON DELETE CASCADE,
+            name TEXT,
+            last_used INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS account_user_disabled (
+            user_id INTEGER PRIMARY KEY REFERENCES account_user(id) ON DELETE CASCADE,
+            disabled_at INTEGER NOT NULL
         );",
     )
 }
@@ -120,6 +130,24 @@ pub struct Session {
 }
 
 const USER_COLUMNS: &str = "id, email, role, organisation, areas";
+
+/// SQL condition: the `account_user` row is not disabled.
+const NOT_DISABLED: &str = "id NOT IN (SELECT user_id FROM account_user_disabled)";
+/// The same for `account_user` aliased `u`.
+const NOT_DISABLED_U: &str = "u.id NOT IN (SELECT user_id FROM account_user_disabled)";
+
+/// An API token as its owner sees it (never its value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    /// The SHA-256 of the token (hex): its identifier for revoking.
+    pub token_hash: String,
+    /// The name given on the tokens page; `None` for tokens from `POST /api/v1/auth/token`.
+    pub name: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    /// Last use (to the minute); `None` when never used.
+    pub last_used: Option<i64>,
+}
 
 fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let role: String = row.get(2)?;
@@ -226,7 +254,7 @@ impl Store {
             .query_row(
                 &format!(
                     "SELECT {USER_COLUMNS}, password_hash, failed_logins, locked_until
-                     FROM account_user WHERE email = ?1"
+                     FROM account_user WHERE email = ?1 AND {NOT_DISABLED}"
                 ),
                 [email],
                 |row| {
@@ -358,7 +386,9 @@ impl Store {
             let user = self
                 .connection
                 .query_row(
-                    &format!("SELECT {USER_COLUMNS} FROM account_user WHERE id = ?1"),
+                    &format!(
+                        "SELECT {USER_COLUMNS} FROM account_user WHERE id = ?1 AND {NOT_DISABLED}"
+                    ),
                     [user_id],
                     user_from_row,
                 )
@@ -397,18 +427,162 @@ impl Store {
         Ok(())
     }
 
-    /// The user of an API token that has not expired at `now`.
+    /// The user of an API token that has not expired at `now` (and whose account is not
+    /// disabled). The token's last use is recorded, to the minute.
     pub fn api_token_user(&self, token_hash: &str, now: i64) -> Result<Option<User>, StoreError> {
+        let run = || -> rusqlite::Result<Option<User>> {
+            let user = self
+                .connection
+                .query_row(
+                    &format!(
+                        "SELECT u.id, u.email, u.role, u.organisation, u.areas
+                         FROM account_api_token t JOIN account_user u ON u.id = t.user_id
+                         WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND {NOT_DISABLED_U}"
+                    ),
+                    params![token_hash, now],
+                    user_from_row,
+                )
+                .optional()?;
+            if user.is_some() {
+                self.connection.execute(
+                    "INSERT INTO account_api_token_info (token_hash, last_used) VALUES (?1, ?2)
+                     ON CONFLICT(token_hash) DO UPDATE SET last_used = excluded.last_used
+                     WHERE last_used IS NULL OR last_used < excluded.last_used - 60",
+                    params![token_hash, now],
+                )?;
+            }
+            Ok(user)
+        };
+        run().map_err(|error| self.account_error(error))
+    }
+
+    /// Stores a named API token (made on the account's tokens page) by the SHA-256 hash of its
+    /// value.
+    pub fn create_named_api_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        name: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let run = || -> rusqlite::Result<()> {
+            self.connection.execute(
+                "INSERT INTO account_api_token (token_hash, user_id, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, user_id, now, expires_at],
+            )?;
+            self.connection.execute(
+                "INSERT INTO account_api_token_info (token_hash, name) VALUES (?1, ?2)",
+                params![token_hash, name],
+            )?;
+            Ok(())
+        };
+        run().map_err(|error| self.account_error(error))
+    }
+
+    /// The user's API tokens that have not expired at `now`, newest first.
+    pub fn api_tokens(&self, user_id: i64, now: i64) -> Result<Vec<ApiToken>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<ApiToken>> {
+            let mut statement = self.connection.prepare(
+                "SELECT t.token_hash, i.name, t.created_at, t.expires_at, i.last_used
+                 FROM account_api_token t
+                 LEFT JOIN account_api_token_info i ON i.token_hash = t.token_hash
+                 WHERE t.user_id = ?1 AND t.expires_at > ?2
+                 ORDER BY t.created_at DESC, t.token_hash",
+            )?;
+            let rows = statement.query_map(params![user_id, now], |row| {
+                Ok(ApiToken {
+                    token_hash: row.get(0)?,
+                    name: row.get(1)?,
+                    created_at: row.get(2)?,
+                    expires_at: row.get(3)?,
+                    last_used: row.get(4)?,
+                })
+            })?;
+            rows.collect()
+        };
+        run().map_err(|error| self.account_error(error))
+    }
+
+    /// Revokes one of the user's API tokens; returns whether the user held it.
+    pub fn revoke_api_token(&self, user_id: i64, token_hash: &str) -> Result<bool, StoreError> {
         self.connection
-            .query_row(
-                "SELECT u.id, u.email, u.role, u.organisation, u.areas
-                 FROM account_api_token t JOIN account_user u ON u.id = t.user_id
-                 WHERE t.token_hash = ?1 AND t.expires_at > ?2",
-                params![token_hash, now],
-                user_from_row,
+            .execute(
+                "DELETE FROM account_api_token WHERE token_hash = ?1 AND user_id = ?2",
+                params![token_hash, user_id],
             )
-            .optional()
+            .map(|deleted| deleted > 0)
             .map_err(|error| self.account_error(error))
+    }
+
+    /// Changes a user's role and scope (organisation of an employer, areas of a commissioner).
+    /// Returns whether the user exists. Sessions and tokens carry on with the new scope.
+    pub fn update_user_scope(
+        &self,
+        user_id: i64,
+        role: Role,
+        organisation: Option<&str>,
+        areas: &[String],
+    ) -> Result<bool, StoreError> {
+        self.connection
+            .execute(
+                "UPDATE account_user SET role = ?2, organisation = ?3, areas = ?4 WHERE id = ?1",
+                params![user_id, role.as_str(), organisation, areas.join("\n")],
+            )
+            .map(|changed| changed > 0)
+            .map_err(|error| self.account_error(error))
+    }
+
+    /// Disables a user: signing in is refused and every session and API token of the user ends.
+    /// Returns whether the user exists.
+    pub fn disable_user(&self, user_id: i64, now: i64) -> Result<bool, StoreError> {
+        let run = || -> rusqlite::Result<bool> {
+            let exists: bool = self.connection.query_row(
+                "SELECT EXISTS (SELECT 1 FROM account_user WHERE id = ?1)",
+                [user_id],
+                |row| row.get(0),
+            )?;
+            if !exists {
+                return Ok(false);
+            }
+            self.connection.execute(
+                "INSERT OR IGNORE INTO account_user_disabled (user_id, disabled_at)
+                 VALUES (?1, ?2)",
+                params![user_id, now],
+            )?;
+            self.connection
+                .execute("DELETE FROM account_session WHERE user_id = ?1", [user_id])?;
+            self.connection.execute(
+                "DELETE FROM account_api_token WHERE user_id = ?1",
+                [user_id],
+            )?;
+            Ok(true)
+        };
+        run().map_err(|error| self.account_error(error))
+    }
+
+    /// Enables a disabled user again (with the password it had). Returns whether it was disabled.
+    pub fn enable_user(&self, user_id: i64) -> Result<bool, StoreError> {
+        self.connection
+            .execute(
+                "DELETE FROM account_user_disabled WHERE user_id = ?1",
+                [user_id],
+            )
+            .map(|deleted| deleted > 0)
+            .map_err(|error| self.account_error(error))
+    }
+
+    /// The ids of disabled users.
+    pub fn disabled_users(&self) -> Result<Vec<i64>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<i64>> {
+            let mut statement = self
+                .connection
+                .prepare("SELECT user_id FROM account_user_disabled ORDER BY user_id")?;
+            let rows = statement.query_map([], |row| row.get(0))?;
+            rows.collect()
+        };
+        run().map_err(|error| self.account_error(error))
     }
 
     /// A number that grows whenever a snapshot is written (the web app's cache key).

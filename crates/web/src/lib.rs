@@ -12,9 +12,11 @@
 //! scoped (`carecount-store`'s `owner_scope`), or where reports are rendered (`carecount-reports`).
 //! It decides who may hold an owner scope and which audience a caller gets.
 
+mod admin_pages;
 pub mod api;
 mod assets;
 pub mod auth;
+mod charts;
 mod compliance_pages;
 mod data;
 mod error;
@@ -324,6 +326,60 @@ fn routes() -> Vec<(RouteInfo, Handler)> {
             "/admin/audit",
             RouteKind::Page,
             get(pages::admin_audit),
+        ),
+        route(
+            "GET",
+            "/admin/users/new",
+            RouteKind::Page,
+            get(admin_pages::new_user_form),
+        ),
+        route(
+            "POST",
+            "/admin/users/new",
+            RouteKind::Page,
+            post(admin_pages::create_user),
+        ),
+        route(
+            "GET",
+            "/admin/users/{id}",
+            RouteKind::Page,
+            get(admin_pages::edit_user_form),
+        ),
+        route(
+            "POST",
+            "/admin/users/{id}",
+            RouteKind::Page,
+            post(admin_pages::update_user),
+        ),
+        route(
+            "POST",
+            "/admin/users/{id}/disable",
+            RouteKind::Page,
+            post(admin_pages::disable_user),
+        ),
+        route(
+            "POST",
+            "/admin/users/{id}/enable",
+            RouteKind::Page,
+            post(admin_pages::enable_user),
+        ),
+        route(
+            "GET",
+            "/account/tokens",
+            RouteKind::Page,
+            get(admin_pages::tokens),
+        ),
+        route(
+            "POST",
+            "/account/tokens",
+            RouteKind::Page,
+            post(admin_pages::create_token),
+        ),
+        route(
+            "POST",
+            "/account/tokens/{id}/revoke",
+            RouteKind::Page,
+            post(admin_pages::revoke_token),
         ),
         route(
             "GET",

@@ -7,13 +7,15 @@ use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use carecount_metrics::{GroupFilter, MetricValue};
+use carecount_metrics::profile::BreakdownRow;
+use carecount_metrics::{AreaProfile, GroupFilter, MetricValue};
 use carecount_store::accounts::Role;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use crate::api;
 use crate::auth::{self, Caller};
+use crate::charts;
 use crate::data;
 use crate::error::PageError;
 use crate::{AppState, WebError};
@@ -93,6 +95,12 @@ pub(crate) fn layout(title: &str, caller: &Caller, content: Markup) -> Html<Stri
 }
 
 fn nav_links(user: &carecount_store::accounts::User) -> Vec<(String, String)> {
+    let mut links = role_links(user);
+    links.push(("/account/tokens".to_string(), "API tokens".to_string()));
+    links
+}
+
+fn role_links(user: &carecount_store::accounts::User) -> Vec<(String, String)> {
     match user.role {
         Role::Employer | Role::ReadOnlyEmployer => match &user.organisation {
             Some(org) => vec![
@@ -404,7 +412,7 @@ pub(crate) async fn org_dashboard(
 ) -> Result<Html<String>, PageError> {
     auth::require_owner(&caller, &org)?;
     let page_caller = caller.clone();
-    let (as_of, values) = state
+    let (as_of, values, benchmarks) = state
         .with_store(move |store, state| {
             store.owner_scope(&org)?;
             let date = data::default_date(store)?;
@@ -423,7 +431,8 @@ pub(crate) async fn org_dashboard(
                     carecount_metrics::metric_for(snapshot, name, &filter, audience).ok()
                 })
                 .collect();
-            Ok((data::format_date(date), values))
+            let benchmarks = org_benchmarks(snapshot, &org, auth::audience_for(&caller, None));
+            Ok((data::format_date(date), values, benchmarks))
         })
         .await?;
     Ok(layout(
@@ -449,8 +458,164 @@ pub(crate) async fn org_dashboard(
                     }
                 }
             }
+            h2 class="govuk-heading-l" { "Benchmarks" }
+            p class="govuk-body" {
+                "Each workplace is compared with the other workplaces with the same main service in its local authority, "
+                "or its region or England when the local authority has fewer than "
+                (carecount_metrics::benchmark::MIN_COMPARATORS) " others. "
+                "Figures of other workplaces are withheld when they are too few to publish."
+            }
+            @if benchmarks.is_empty() {
+                p class="govuk-body" { "No workplace of this organisation is in the current snapshot." }
+            }
+            @for (index, benchmark) in benchmarks.iter().enumerate() {
+                (benchmark_section(index, benchmark))
+            }
         },
     ))
+}
+
+/// Benchmarks (`metrics.md` §7) of every workplace of `org` in `snapshot`, sorted by
+/// LOCALESTID. The workplace's own figures stay unsuppressed (they are the employer's); the
+/// comparison group's figures and quartiles describe other organisations' workplaces, so they
+/// get disclosure control for `others` (commissioner for employers, none for administrators).
+fn org_benchmarks(
+    snapshot: &carecount_metrics::Snapshot,
+    org: &str,
+    others: carecount_metrics::Audience,
+) -> Vec<carecount_metrics::Benchmark> {
+    use carecount_metrics::Disclose;
+    let index = carecount_metrics::SnapshotIndex::new(snapshot);
+    let mut workplaces: Vec<&str> = snapshot
+        .workplaces
+        .iter()
+        .filter(|workplace| workplace.org == org)
+        .map(|workplace| workplace.localestid.as_str())
+        .collect();
+    workplaces.sort_unstable();
+    workplaces.dedup();
+    workplaces
+        .into_iter()
+        .filter_map(|localestid| {
+            carecount_metrics::benchmark_workplace(&index, org, localestid).ok()
+        })
+        .map(|mut benchmark| {
+            for row in &mut benchmark.rows {
+                row.comparison.disclose(others);
+                row.quartiles.q1.disclose(others);
+                row.quartiles.median.disclose(others);
+                row.quartiles.q3.disclose(others);
+            }
+            benchmark
+        })
+        .collect()
+}
+
+/// A benchmarked figure (rate, share, pay or mean) as text, from its metric name.
+fn show_named(name: &str, figure: &carecount_metrics::Figure) -> String {
+    if figure.suppressed {
+        return figure.display();
+    }
+    let Some(number) = figure.value else {
+        return "no data".to_string();
+    };
+    if name.ends_with("_rate") || name.ends_with("_share") {
+        format!("{:.1}%", number * 100.0)
+    } else if name.contains("hourly_pay") {
+        format!("£{number:.2}")
+    } else if name.contains("pay") {
+        format!("£{}", thousands(number.round()))
+    } else {
+        format!("{number:.1}")
+    }
+}
+
+/// The geography a comparison group came from, for people.
+fn comparison_place(row: &carecount_metrics::BenchmarkRow) -> String {
+    use carecount_metrics::ComparisonLevel;
+    let code = row.level_code.as_deref().unwrap_or_default();
+    match row.level {
+        ComparisonLevel::LocalAuthority => format!("Local authority ({})", data::area_name(code)),
+        ComparisonLevel::Region => format!("Region ({code})"),
+        ComparisonLevel::England => "England".to_string(),
+    }
+}
+
+/// One workplace's benchmark table and its vacancy and turnover chart.
+fn benchmark_section(index: usize, benchmark: &carecount_metrics::Benchmark) -> Markup {
+    let tables = carecount_codes::tables();
+    let service = tables
+        .services
+        .name_of(benchmark.main_service)
+        .unwrap_or("unknown service");
+    let others = benchmark
+        .rows
+        .first()
+        .map_or(0, |row| row.comparison_workplaces);
+    let place = benchmark
+        .rows
+        .first()
+        .map_or_else(|| "England".to_string(), comparison_place);
+    html! {
+        h3 class="govuk-heading-m" { "Workplace " (benchmark.workplace) " – " (service) }
+        p class="govuk-body" {
+            "Compared with " (others) (if others == 1 { " other workplace" } else { " other workplaces" })
+            " with the same main service: " (place) "."
+        }
+        @for name in ["vacancy_rate", "turnover_rate"] {
+            @if let Some(row) = benchmark.rows.iter().find(|row| row.metric == name) {
+                (charts::bar_chart(
+                    &format!("benchmark-{index}-{name}"),
+                    &format!("{} of workplace {}", label(name), benchmark.workplace),
+                    &format!("{} of workplace {} beside its comparison group ({}); lower is better. Withheld figures draw no bar.", label(name), benchmark.workplace, comparison_place(row)),
+                    &[
+                        charts::Bar { label: "This workplace".to_string(), value: if row.own.suppressed { None } else { row.own.value }, text: show(&row.own) },
+                        charts::Bar { label: "Comparison".to_string(), value: if row.comparison.suppressed { None } else { row.comparison.value }, text: show(&row.comparison) },
+                    ],
+                ))
+            }
+        }
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--s" { "Benchmarks of workplace " (benchmark.workplace) }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Metric" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "This workplace" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Comparison group" }
+                th scope="col" class="govuk-table__header" { "Compared with" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Lower quartile" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Median" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Upper quartile" }
+                th scope="col" class="govuk-table__header" { "Rank (1 = best)" }
+            } }
+            tbody class="govuk-table__body" {
+                @for row in &benchmark.rows {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { (label(&row.metric)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (show(&row.own)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (show(&row.comparison)) }
+                        td class="govuk-table__cell" { (comparison_place(row)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (show_named(&row.metric, &row.quartiles.q1)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (show_named(&row.metric, &row.quartiles.median)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (show_named(&row.metric, &row.quartiles.q3)) }
+                        td class="govuk-table__cell" { (rank_text(row)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "2 of 7 (lower is better)", or "not ranked"; withheld with the comparison figure, since a
+/// rank among too few workplaces would tell their values apart.
+fn rank_text(row: &carecount_metrics::BenchmarkRow) -> String {
+    if row.comparison.suppressed {
+        return show(&row.comparison);
+    }
+    match (row.rank, row.ranked_of, row.better.as_deref()) {
+        (Some(rank), Some(of), Some(better)) => format!("{rank} of {of} ({better} is better)"),
+        (Some(rank), Some(of), None) => format!("{rank} of {of}"),
+        _ => "not ranked".to_string(),
+    }
 }
 
 /// `GET /organisations/{org}/workplaces`.
@@ -746,8 +911,58 @@ pub(crate) async fn staff_record(
     ))
 }
 
+/// Largest validation report (CSV bytes) offered as a download link on the report page.
+const REPORT_LINK_LIMIT: usize = 1024 * 1024;
+
+/// The validation report of an upload as CSV (`carecount_reports::upload_report`, the columns
+/// of `validate --report`), or why it could not be written.
+pub(crate) fn validation_report_csv(
+    messages: &[carecount_ascwds::Message],
+) -> Result<Vec<u8>, WebError> {
+    let path = std::env::temp_dir().join(format!("carecount-validation-{}.csv", auth::new_token()));
+    let written = carecount_reports::upload_report::write(messages, &path)
+        .map_err(|error| WebError::Internal(format!("validation report: {error}")));
+    let bytes = written.and_then(|()| {
+        std::fs::read(&path)
+            .map_err(|error| WebError::Internal(format!("validation report: {error}")))
+    });
+    let _ = std::fs::remove_file(&path);
+    bytes
+}
+
+/// "Download the validation report (CSV)": a `data:` link carrying the report, so that it needs
+/// no route, no stored copy and no JavaScript. A report over [`REPORT_LINK_LIMIT`] bytes is not
+/// linked (the page says to run `carecount validate`).
+pub(crate) fn validation_report_link(messages: &[carecount_ascwds::Message]) -> Markup {
+    match validation_report_csv(messages) {
+        Ok(bytes) if bytes.len() <= REPORT_LINK_LIMIT => {
+            let href = format!(
+                "data:text/csv;charset=utf-8,{}",
+                encode(&String::from_utf8_lossy(&bytes))
+            );
+            html! {
+                p class="govuk-body" {
+                    a class="govuk-link" id="validation-report" href=(href) download="validation-report.csv" {
+                        "Download the validation report (CSV)"
+                    }
+                }
+            }
+        }
+        Ok(_) => html! {
+            p class="govuk-body" {
+                "The validation report is too large to download here: run "
+                code { "carecount validate --report report.csv" } " on the files."
+            }
+        },
+        Err(_) => html! {
+            p class="govuk-body" { "The validation report could not be written for download." }
+        },
+    }
+}
+
 /// `GET /areas/{area}`: the area dashboard (headline figures beside region and England,
-/// breakdown by service, downloads), disclosure-controlled for all but administrators.
+/// charts of vacancy and turnover, breakdowns by service, sector, role group and job role,
+/// trends across snapshots, downloads), disclosure-controlled for all but administrators.
 pub(crate) async fn area_dashboard(
     State(state): State<AppState>,
     caller: Caller,
@@ -791,25 +1006,15 @@ pub(crate) async fn area_dashboard(
                     }
                 }
             }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "By main service" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Service" }
-                    @for name in carecount_metrics::profile::BREAKDOWN_METRICS {
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (label(name)) }
-                    }
-                } }
-                tbody class="govuk-table__body" {
-                    @for row in &profile.by_service {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { (row.label) }
-                            @for value in &row.metrics {
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (show(&value.area)) }
-                            }
-                        }
-                    }
-                }
+            h2 class="govuk-heading-m" { "Vacancy and turnover beside the region and England" }
+            @for (name, id) in [("vacancy_rate", "vacancy-chart"), ("turnover_rate", "turnover-chart")] {
+                @if let Some(chart) = comparison_chart(&profile, name, id) { (chart) }
             }
+            (breakdown_table("By main service", "Service", &profile.by_service))
+            (breakdown_table("By sector", "Sector", &profile.by_sector))
+            (breakdown_table("By job role group", "Role group", &profile.by_role_group))
+            (breakdown_table("By job role", "Job role", &profile.by_job_role))
+            (trends_table(&profile))
             h2 class="govuk-heading-m" { "Plan and develop the workforce" }
             ul class="govuk-list" {
                 li { a class="govuk-link" href=(format!("/areas/{}/training-needs", encode(&area_for_links))) { "Training needs analysis" } }
@@ -824,6 +1029,112 @@ pub(crate) async fn area_dashboard(
             }
         },
     ))
+}
+
+/// A breakdown of the area profile: one row per category, the area's [`BREAKDOWN_METRICS`]
+/// figures (withheld ones in words).
+///
+/// [`BREAKDOWN_METRICS`]: carecount_metrics::profile::BREAKDOWN_METRICS
+fn breakdown_table(caption: &str, first: &str, rows: &[BreakdownRow]) -> Markup {
+    html! {
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--m" { (caption) }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { (first) }
+                @for name in carecount_metrics::profile::BREAKDOWN_METRICS {
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (label(name)) }
+                }
+            } }
+            tbody class="govuk-table__body" {
+                @if rows.is_empty() {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" colspan=(carecount_metrics::profile::BREAKDOWN_METRICS.len() + 1) { "No data" }
+                    }
+                }
+                @for row in rows {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { (row.label) }
+                        @for value in &row.metrics {
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (show(&value.area)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Metrics of the trends table, as (name in `TREND_METRICS`, column heading).
+const TREND_COLUMNS: [(&str, &str); 4] = [
+    ("staff_records", "Staff records"),
+    ("vacancy_rate", "Vacancy rate"),
+    ("turnover_rate", "Turnover rate"),
+    ("median_hourly_pay", "Median hourly pay"),
+];
+
+/// The area's figures on every snapshot date, oldest first.
+fn trends_table(profile: &AreaProfile) -> Markup {
+    let positions: Vec<Option<usize>> = TREND_COLUMNS
+        .iter()
+        .map(|(name, _)| {
+            carecount_metrics::profile::TREND_METRICS
+                .iter()
+                .position(|trend| trend == name)
+        })
+        .collect();
+    html! {
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--m" { "Trends across snapshots" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "As of" }
+                @for (_, heading) in TREND_COLUMNS {
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { (heading) }
+                }
+            } }
+            tbody class="govuk-table__body" {
+                @for point in &profile.trends {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { (point.as_of) }
+                        @for position in &positions {
+                            td class="govuk-table__cell govuk-table__cell--numeric" {
+                                (position.and_then(|index| point.metrics.get(index)).map_or_else(|| "no data".to_string(), |value| show(&value.area)))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A bar chart of the headline metric `name` for the area, its region (when known) and England.
+fn comparison_chart(profile: &AreaProfile, name: &str, id: &str) -> Option<Markup> {
+    let row = profile
+        .headline
+        .iter()
+        .find(|row| row.area.metric == name)?;
+    let bar = |place: String, value: &MetricValue| charts::Bar {
+        label: place,
+        value: if value.suppressed { None } else { value.value },
+        text: show(value),
+    };
+    let mut bars = vec![bar(data::area_name(&profile.area), &row.area)];
+    if let Some(region) = &row.region {
+        bars.push(bar("Region".to_string(), region));
+    }
+    bars.push(bar("England".to_string(), &row.england));
+    let title = label(name);
+    let caption = format!(
+        "{title} of {} beside {}England, as of {}. Withheld figures draw no bar.",
+        data::area_name(&profile.area),
+        if row.region.is_some() {
+            "its region and "
+        } else {
+            ""
+        },
+        profile.as_of
+    );
+    Some(charts::bar_chart(id, &title, &caption, &bars))
 }
 
 /// `GET /areas/{area}/download/{format}`: the area report (`html`, `xlsx`, `csv`, `json`),
@@ -939,6 +1250,9 @@ fn users_page(
                 }
             }
             h1 class="govuk-heading-l" { "Users" }
+            p class="govuk-body" {
+                a class="govuk-button" href="/admin/users/new" data-module="govuk-button" { "Create a user" }
+            }
             table class="govuk-table" {
                 thead class="govuk-table__head" { tr class="govuk-table__row" {
                     th scope="col" class="govuk-table__header" { "Email" }
@@ -949,7 +1263,11 @@ fn users_page(
                 tbody class="govuk-table__body" {
                     @for user in users {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (user.email) }
+                            td class="govuk-table__cell" {
+                                a class="govuk-link" href=(format!("/admin/users/{}", user.id)) {
+                                    (user.email) span class="govuk-visually-hidden" { " (change)" }
+                                }
+                            }
                             td class="govuk-table__cell" { (user.role.as_str()) }
                             td class="govuk-table__cell" { (user.organisation.clone().unwrap_or_else(|| user.areas.join(", "))) }
                             td class="govuk-table__cell" {

@@ -290,6 +290,7 @@ fn report_page(
             h1 class="govuk-heading-l" { "Upload report" }
             @if let Ok(outcome) = outcome {
                 p class="govuk-body" { (n_errors) " errors, " (n_warnings) " warnings." }
+                (crate::pages::validation_report_link(&outcome.validation.messages))
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--m" { "What will change" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" {

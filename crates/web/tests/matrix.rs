@@ -30,6 +30,15 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
     let admin_page = [
         SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,
     ];
+    let admin_invalid = [
+        SEE_OTHER,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        UNPROCESSABLE,
+    ];
     let everyone = [OK; 7];
     let editor_page = [
         SEE_OTHER, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,
@@ -213,6 +222,38 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
         (("GET", "/admin/users"), admin_page),
         (("POST", "/admin/users/{id}/password"), admin_page),
         (("GET", "/admin/audit"), admin_page),
+        (("GET", "/admin/users/new"), admin_page),
+        // The matrix posts only the CSRF token: no email, no role → 422 with the errors.
+        (("POST", "/admin/users/new"), admin_invalid),
+        // `{id}` is the spare user.
+        (("GET", "/admin/users/{id}"), admin_page),
+        // No role posted → 422.
+        (("POST", "/admin/users/{id}"), admin_invalid),
+        // The admin disables the spare user, then enables it again (table order).
+        (("POST", "/admin/users/{id}/disable"), admin_page),
+        (("POST", "/admin/users/{id}/enable"), admin_page),
+        // API tokens: every signed-in user manages their own.
+        (("GET", "/account/tokens"), signed_in_page),
+        // No name posted → 422.
+        (
+            ("POST", "/account/tokens"),
+            [
+                SEE_OTHER,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+            ],
+        ),
+        // `{id}` (the spare user's id) is no token's hash: 404 for everyone signed in.
+        (
+            ("POST", "/account/tokens/{id}/revoke"),
+            [
+                SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+            ],
+        ),
         (("GET", "/assets/{*file}"), everyone),
     ])
 }
