@@ -38,6 +38,7 @@ pub mod date;
 pub mod export;
 pub mod facts;
 pub mod figures;
+pub mod from_store;
 pub mod import;
 pub mod message;
 pub mod profile;
