@@ -76,6 +76,9 @@ pub struct AppState {
 
 struct Inner {
     store_path: PathBuf,
+    /// Open connections to the store, reused across requests (opening one parses the schema:
+    /// most of a small request's time).
+    stores: Mutex<Vec<Store>>,
     settings: Settings,
     cache: Mutex<data::Cache>,
     pending: Mutex<upload::Pending>,
@@ -92,6 +95,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 store_path,
+                stores: Mutex::new(Vec::new()),
                 settings,
                 cache: Mutex::new(data::Cache::default()),
                 pending: Mutex::new(upload::Pending::default()),
@@ -109,16 +113,32 @@ impl AppState {
         &self.inner.pending
     }
 
-    /// Runs `work` on a freshly opened store on the blocking pool.
+    /// Runs `work` on an open store (a pooled connection, or a new one) on the blocking pool.
     pub(crate) async fn with_store<T, F>(&self, work: F) -> Result<T, WebError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store, &AppState) -> Result<T, WebError> + Send + 'static,
     {
+        const POOLED: usize = 8;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut store = Store::open(&state.inner.store_path)?;
-            work(&mut store, &state)
+            let pooled = state
+                .inner
+                .stores
+                .lock()
+                .ok()
+                .and_then(|mut pool| pool.pop());
+            let mut store = match pooled {
+                Some(store) => store,
+                None => Store::open(&state.inner.store_path)?,
+            };
+            let result = work(&mut store, &state);
+            if let Ok(mut pool) = state.inner.stores.lock() {
+                if pool.len() < POOLED {
+                    pool.push(store);
+                }
+            }
+            result
         })
         .await
         .map_err(|error| WebError::Internal(format!("a worker failed: {error}")))?
