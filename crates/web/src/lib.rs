@@ -133,10 +133,10 @@ impl AppState {
                 None => Store::open(&state.inner.store_path)?,
             };
             let result = work(&mut store, &state);
-            if let Ok(mut pool) = state.inner.stores.lock() {
-                if pool.len() < POOLED {
-                    pool.push(store);
-                }
+            if let Ok(mut pool) = state.inner.stores.lock()
+                && pool.len() < POOLED
+            {
+                pool.push(store);
             }
             result
         })
