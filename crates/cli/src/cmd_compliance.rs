@@ -1243,50 +1243,40 @@ fn starters_rates(
     region: Option<&str>,
     as_of: time::Date,
 ) -> anyhow::Result<BTreeMap<String, StartersRate>> {
-    use carecount_metrics::{GroupFilter, metric_for};
     let snapshot = crate::analysis::snapshot_on(store, as_of)?;
     let mut rates = BTreeMap::new();
     for group in ["direct_care", "manager", "regulated", "other"] {
-        let role_group = Some(carecount_metrics::group::parse_role_group(group)?);
-        let mut candidates = vec![(
-            GroupFilter {
-                area: Some(area.to_owned()),
-                role_group,
-                ..GroupFilter::england()
-            },
-            RateOrigin::Area,
-        )];
-        if let Some(region) = region {
-            candidates.push((
-                GroupFilter {
-                    region: Some(region.to_owned()),
-                    role_group,
-                    ..GroupFilter::england()
+        let filter = carecount_metrics::GroupFilter {
+            role_group: Some(carecount_metrics::group::parse_role_group(group)?),
+            ..carecount_metrics::GroupFilter::england()
+        };
+        let found = carecount_metrics::with_geography_fallback(
+            &snapshot,
+            "starters_rate",
+            &filter,
+            area,
+            region,
+        )?;
+        if let Some((value, level)) = found {
+            rates.insert(
+                group.to_owned(),
+                StartersRate {
+                    value,
+                    from: rate_origin(level),
                 },
-                RateOrigin::Region,
-            ));
-        }
-        candidates.push((
-            GroupFilter {
-                role_group,
-                ..GroupFilter::england()
-            },
-            RateOrigin::England,
-        ));
-        for (filter, from) in candidates {
-            let found = metric_for(
-                &snapshot,
-                "starters_rate",
-                &filter,
-                carecount_metrics::Audience::Employer,
-            )?;
-            if let Some(value) = found.value.filter(|value| value.is_finite()) {
-                rates.insert(group.to_owned(), StartersRate { value, from });
-                break;
-            }
+            );
         }
     }
     Ok(rates)
+}
+
+/// Where a starters rate came from, in the TNA's words.
+fn rate_origin(level: carecount_metrics::ComparisonLevel) -> RateOrigin {
+    match level {
+        carecount_metrics::ComparisonLevel::LocalAuthority => RateOrigin::Area,
+        carecount_metrics::ComparisonLevel::Region => RateOrigin::Region,
+        carecount_metrics::ComparisonLevel::England => RateOrigin::England,
+    }
 }
 
 fn tna(args: &TnaArgs) -> anyhow::Result<ExitCode> {

@@ -227,3 +227,39 @@ fn comparison_group<'i, 'a>(
         None,
     )
 }
+
+/// The first known value of metric `name` for `base` (its role and service filters) in `area`,
+/// else in `region`, else in England — the geography fallback of §7 for a single figure,
+/// unsuppressed. `None` when England has no value either.
+pub fn with_geography_fallback(
+    snapshot: &crate::Snapshot,
+    name: &str,
+    base: &GroupFilter,
+    area: &str,
+    region: Option<&str>,
+) -> Result<Option<(f64, ComparisonLevel)>, MetricsError> {
+    let mut candidates = vec![(
+        GroupFilter {
+            area: Some(area.to_owned()),
+            ..base.clone()
+        },
+        ComparisonLevel::LocalAuthority,
+    )];
+    if let Some(region) = region {
+        candidates.push((
+            GroupFilter {
+                region: Some(region.to_owned()),
+                ..base.clone()
+            },
+            ComparisonLevel::Region,
+        ));
+    }
+    candidates.push((base.clone(), ComparisonLevel::England));
+    for (filter, level) in candidates {
+        let found = crate::metric(snapshot, name, &filter)?;
+        if let Some(value) = found.value.filter(|value| value.is_finite()) {
+            return Ok(Some((value, level)));
+        }
+    }
+    Ok(None)
+}

@@ -41,7 +41,9 @@ pub mod value;
 
 pub mod benchmark;
 
-pub use benchmark::{Benchmark, BenchmarkRow, ComparisonLevel, benchmark_workplace};
+pub use benchmark::{
+    Benchmark, BenchmarkRow, ComparisonLevel, benchmark_workplace, with_geography_fallback,
+};
 pub use disclosure::{Audience, Disclose, disclose};
 pub use facts::{
     CareCertificate, Contract, Disability, Gender, Pay, Qualification, RoleCounts, Snapshot,

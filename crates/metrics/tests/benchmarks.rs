@@ -129,3 +129,33 @@ fn unknown_workplace_is_an_error() {
     let error = benchmark_workplace(&index, "org", "NOPE").unwrap_err();
     assert!(matches!(error, MetricsError::UnknownWorkplace { .. }));
 }
+
+#[test]
+fn a_single_figure_falls_back_from_area_to_region_to_england() {
+    use carecount_metrics::{GroupFilter, RoleCounts, with_geography_fallback};
+    // Area A's only workplace answered STARTERS "don't know"; B (same region R) has 2 starters
+    // over 4 records; C (region S) 1 starter over 4 records.
+    let mut a = workplace(1, "A", "R");
+    a.starters = RoleCounts::Unknown;
+    let mut b = workplace(2, "B", "R");
+    b.starters = RoleCounts::known(&[(8, 2)]);
+    let mut c = workplace(3, "C", "S");
+    c.starters = RoleCounts::known(&[(8, 1)]);
+    let mut records = copies(3, staff(1));
+    records.extend(copies(4, staff(2)));
+    records.extend(copies(4, staff(3)));
+    let snapshot = snapshot(vec![a, b, c], records);
+    let all = GroupFilter::england();
+    let rate = |area: &str, region: Option<&str>| {
+        with_geography_fallback(&snapshot, "starters_rate", &all, area, region).unwrap()
+    };
+    // A has no answer → region R (only B answers): 2 / 4 = 0.5.
+    assert_eq!(rate("A", Some("R")), Some((0.5, ComparisonLevel::Region)));
+    // Without a region → England, B and C: (2 + 1) / (4 + 4) = 0.375.
+    assert_eq!(rate("A", None), Some((0.375, ComparisonLevel::England)));
+    // C answers itself: 1 / 4 = 0.25.
+    assert_eq!(
+        rate("C", Some("S")),
+        Some((0.25, ComparisonLevel::LocalAuthority))
+    );
+}

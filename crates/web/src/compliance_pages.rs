@@ -630,48 +630,28 @@ fn starters_rates(
     area: &str,
     region: Option<&str>,
 ) -> Result<BTreeMap<String, StartersRate>, WebError> {
-    use carecount_metrics::{GroupFilter, metric_for};
     let bad = |error: carecount_metrics::MetricsError| WebError::Internal(error.to_string());
     let mut rates = BTreeMap::new();
     for group in ["direct_care", "manager", "regulated", "other"] {
-        let role_group = Some(carecount_metrics::parse_role_group(group).map_err(bad)?);
-        let mut candidates = vec![(
-            GroupFilter {
-                area: Some(area.to_owned()),
-                role_group,
-                ..GroupFilter::default()
-            },
-            RateOrigin::Area,
-        )];
-        if let Some(region) = region {
-            candidates.push((
-                GroupFilter {
-                    region: Some(region.to_owned()),
-                    role_group,
-                    ..GroupFilter::default()
-                },
-                RateOrigin::Region,
-            ));
-        }
-        candidates.push((
-            GroupFilter {
-                role_group,
-                ..GroupFilter::default()
-            },
-            RateOrigin::England,
-        ));
-        for (filter, from) in candidates {
-            let found = metric_for(
-                snapshot,
-                "starters_rate",
-                &filter,
-                carecount_metrics::Audience::Employer,
-            )
-            .map_err(bad)?;
-            if let Some(value) = found.value.filter(|value| value.is_finite()) {
-                rates.insert(group.to_owned(), StartersRate { value, from });
-                break;
-            }
+        let filter = carecount_metrics::GroupFilter {
+            role_group: Some(carecount_metrics::parse_role_group(group).map_err(bad)?),
+            ..carecount_metrics::GroupFilter::default()
+        };
+        let found = carecount_metrics::with_geography_fallback(
+            snapshot,
+            "starters_rate",
+            &filter,
+            area,
+            region,
+        )
+        .map_err(bad)?;
+        if let Some((value, level)) = found {
+            let from = match level {
+                carecount_metrics::ComparisonLevel::LocalAuthority => RateOrigin::Area,
+                carecount_metrics::ComparisonLevel::Region => RateOrigin::Region,
+                carecount_metrics::ComparisonLevel::England => RateOrigin::England,
+            };
+            rates.insert(group.to_owned(), StartersRate { value, from });
         }
     }
     Ok(rates)
