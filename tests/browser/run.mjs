@@ -264,6 +264,158 @@ async function withoutJavaScript (browser, base) {
   await context.close()
 }
 
+// Administrator's organisations and areas pages (issue 5, "Admin pages"): the organisations
+// list and one organisation, the areas list, a form error, then assigning a commissioner to an
+// area and unassigning it again (so that the demo accounts are left as they were).
+async function adminOrganisationsAndAreas (browser, base) {
+  const page = await newPage(browser)
+  await signIn(page, base, 'admin@demo.carecount.test')
+  await follow(page, 'a.govuk-service-navigation__link:has-text("Organisations")')
+  check(new URL(page.url()).pathname === '/admin/organisations', 'admin: the Organisations link opens the organisations list')
+  const demoCare = page.locator('table.govuk-table tbody tr', { has: page.locator('a:text-is("demo-care")') })
+  check(await demoCare.count() === 1, 'admin: the organisations list has demo-care')
+  check((await demoCare.innerText()).includes('employer@demo.carecount.test'), 'admin: demo-care lists its employer user')
+  await accessible(page, 'admin organisations list')
+  await shot(page, '09-admin-organisations')
+
+  await follow(page, 'a:text-is("demo-care")')
+  check((await page.locator('h1').innerText()).includes('demo-care'), 'admin: an organisation opens with its workplaces')
+  check(await page.locator('table.govuk-table').count() >= 1, 'admin: the organisation page has its workplaces table')
+  await accessible(page, 'admin organisation')
+
+  await follow(page, 'a.govuk-service-navigation__link:has-text("Areas")')
+  const demoArea = page.locator('table.govuk-table tbody tr', { hasText: 'E99999999' })
+  check((await demoArea.innerText()).includes('commissioner@demo.carecount.test'), 'admin: the demo area lists its commissioner')
+  await accessible(page, 'admin areas')
+  await shot(page, '10-admin-areas')
+
+  await follow(page, 'button:has-text("Save")')
+  check(await page.locator('.govuk-error-summary a[href="#commissioner"]').count() === 1, 'admin: an empty area form shows a GOV.UK error summary')
+  await accessible(page, 'admin areas with an error')
+
+  await page.selectOption('#commissioner', { label: 'commissioner@demo.carecount.test' })
+  await page.fill('#area', 'Rotherham')
+  await page.check('#action')
+  await follow(page, 'button:has-text("Save")')
+  check((await page.locator('.govuk-notification-banner').innerText()).includes('is now assigned to commissioner@demo.carecount.test'), 'admin: assigning an area to a commissioner is confirmed')
+  const rotherham = page.locator('table.govuk-table tbody tr', { hasText: 'E08000018' })
+  check((await rotherham.innerText()).includes('commissioner@demo.carecount.test'), 'admin: the assigned area lists the commissioner')
+  await accessible(page, 'admin areas after assigning')
+  await shot(page, '11-admin-area-assigned')
+
+  await page.selectOption('#commissioner', { label: 'commissioner@demo.carecount.test' })
+  await page.fill('#area', 'E08000018')
+  await page.check('#action-2')
+  await follow(page, 'button:has-text("Save")')
+  check((await page.locator('.govuk-notification-banner').innerText()).includes('no longer assigned'), 'admin: unassigning the area is confirmed')
+  await signOut(page, 'admin areas')
+  await page.context().close()
+}
+
+// Training compliance (issue 8, "Done when"): the registered manager opens the training matrix,
+// sees status words, opens a nurse whose NMC registration has expired, adds the renewal and
+// sees it valid, visits the alerts and requirements pages, and exports the matrix.
+function isoDate (date) {
+  return date.toISOString().slice(0, 10)
+}
+
+async function trainingMatrix (browser, base) {
+  const page = await newPage(browser)
+  await signIn(page, base, 'employer@demo.carecount.test')
+  await follow(page, 'a.govuk-service-navigation__link:has-text("Training")')
+  check(new URL(page.url()).pathname === '/organisations/demo-care/training', 'training: the Training link opens the training matrix')
+  const tags = await page.locator('table.govuk-table tbody strong.govuk-tag').allInnerTexts()
+  const words = /^(Valid|Expires|Expired|Missing|Due by|Not yet due|Exempt)/
+  check(tags.length > 0 && tags.every((text) => words.test(text.trim())), `training: every matrix cell says its status in words (${tags.length} cells)`)
+  check(tags.some((text) => /^(Expired|Missing)/.test(text.trim())), 'training: the matrix shows who is expired or missing')
+  await accessible(page, 'training matrix')
+  await shot(page, '20-training-matrix')
+
+  // Exports of the whole view.
+  const csvHref = await page.locator('a:has-text("Download this view (CSV)")').getAttribute('href')
+  const csv = await page.request.get(new URL(csvHref, base).href)
+  check(csv.ok() && (await csv.text()).startsWith('localestid,uniqueworkerid,displayid,mainjobrole,startdate,status,'), 'training: the matrix CSV downloads with the spec columns')
+  const xlsxHref = await page.locator('a:has-text("Download this view (XLSX)")').getAttribute('href')
+  const xlsx = await page.request.get(new URL(xlsxHref, base).href)
+  const workbook = await xlsx.body()
+  check(xlsx.ok() && (xlsx.headers()['content-type'] || '').includes('spreadsheetml') && workbook.subarray(0, 2).toString() === 'PK', 'training: the matrix XLSX downloads')
+
+  // Filter to expired NMC registrations, without JavaScript-only controls: a GET form.
+  await page.selectOption('#topic', 'nmc_registration')
+  await page.selectOption('#status', 'expired')
+  await follow(page, 'button:has-text("Apply filters")')
+  const expired = page.locator('table.govuk-table tbody strong.govuk-tag', { hasText: 'Expired' })
+  check(await expired.count() > 0, 'training: filtering shows expired NMC registrations')
+  await follow(page, 'table.govuk-table tbody th a.govuk-link >> nth=0')
+  check((await page.locator('h1').innerText()).startsWith('Training record of'), 'training: a staff record opens its training page')
+  const nmc = page.locator('table.govuk-table tbody tr', { hasText: 'NMC' })
+  check((await nmc.first().innerText()).includes('Expired'), 'training: the nurse\'s NMC registration shows as expired')
+  await accessible(page, 'staff training record')
+  await shot(page, '21-staff-training')
+
+  // A renewal: registered a week ago, to a year ahead.
+  const today = new Date()
+  const completed = isoDate(new Date(today.getTime() - 7 * 86400000))
+  const expires = isoDate(new Date(today.getTime() + 365 * 86400000))
+  await page.selectOption('#topic', 'nmc_registration')
+  await page.fill('#completed', completed)
+  await page.fill('#expires', 'not a date')
+  await follow(page, 'button:has-text("Add record")')
+  check(await page.locator('.govuk-error-summary').count() === 1, 'training: a bad expiry date shows a GOV.UK error summary')
+  await accessible(page, 'staff training record with an error')
+  await page.fill('#expires', expires)
+  await page.fill('#number', '12A3456E')
+  await follow(page, 'button:has-text("Add record")')
+  check(await page.locator('.govuk-error-summary').count() === 0, 'training: the fixed renewal is saved')
+  const renewed = await page.locator('table.govuk-table tbody tr', { hasText: 'NMC' }).first().innerText()
+  check(renewed.includes('Valid to'), `training: the renewed NMC registration shows as valid (${renewed.split('\n')[1] || renewed})`)
+  await shot(page, '22-staff-training-renewed')
+
+  await page.goto(base + '/organisations/demo-care/training')
+  await follow(page, 'a:has-text("Training alerts")')
+  check((await page.locator('h1').innerText()).includes('Training alerts'), 'training: the alerts page opens from the matrix')
+  await accessible(page, 'training alerts')
+  await shot(page, '23-training-alerts')
+  const icsHref = await page.locator('a:has-text("iCalendar")').getAttribute('href')
+  const ics = await page.request.get(new URL(icsHref, base).href)
+  check(ics.ok() && (await ics.text()).startsWith('BEGIN:VCALENDAR\r\n'), 'training: the alerts calendar downloads')
+
+  await page.goto(base + '/organisations/demo-care/training')
+  await follow(page, 'a:has-text("Training requirements")')
+  check((await page.locator('main').innerText()).includes('R05'), 'training: the requirements page lists the profile rows')
+  await accessible(page, 'training requirements')
+  await shot(page, '24-training-requirements')
+  await signOut(page, 'training')
+  await page.context().close()
+}
+
+// The commissioner's training needs analysis and area compliance, and the TNA workbook.
+async function trainingNeeds (browser, base) {
+  const page = await newPage(browser)
+  await signIn(page, base, 'commissioner@demo.carecount.test')
+  await page.goto(base + '/areas/E99999999/training-needs')
+  check((await page.locator('h1').innerText()).startsWith('Training needs of'), 'training needs: the page opens for the commissioner')
+  check(await page.locator('table.govuk-table tbody tr').count() > 1, 'training needs: places and cost by topic are listed')
+  check(!NI_NUMBER.test(await page.content()), 'training needs: no NI number on the page')
+  await accessible(page, 'training needs')
+  await shot(page, '25-training-needs')
+
+  const xlsxHref = await page.locator('a:has-text("(Excel)")').getAttribute('href')
+  const xlsx = await page.request.get(new URL(xlsxHref, base).href)
+  const workbook = await xlsx.body()
+  check(xlsx.ok() && (xlsx.headers()['content-disposition'] || '').includes('training-needs.xlsx') && workbook.subarray(0, 2).toString() === 'PK', 'training needs: the costed TNA downloads as XLSX')
+
+  await follow(page, 'a:has-text("Training compliance in this area")')
+  check(new URL(page.url()).pathname === '/areas/E99999999/compliance', 'area compliance: the page opens from the training needs page')
+  const text = await page.locator('main').innerText()
+  check(text.includes('England rate') && text.includes('Region rate'), 'area compliance: rates stand beside region and England')
+  check(!NI_NUMBER.test(await page.content()), 'area compliance: no NI number on the page')
+  await accessible(page, 'area compliance')
+  await shot(page, '26-area-compliance')
+  await signOut(page, 'training needs')
+  await page.context().close()
+}
+
 async function main () {
   if (!BIN) {
     console.error('run.mjs: set CARECOUNT_BIN to the carecount binary')
@@ -288,8 +440,11 @@ async function main () {
     await employer(browser, base)
     await commissioner(browser, base)
     await admin(browser, base)
+    await adminOrganisationsAndAreas(browser, base)
     await bulkUpload(browser, base)
     await withoutJavaScript(browser, base)
+    await trainingMatrix(browser, base)
+    await trainingNeeds(browser, base)
   } catch (error) {
     failures.push(String(error && error.stack ? error.stack : error))
     console.log('FAIL  ' + error)

@@ -83,6 +83,21 @@ impl RecordBuilder {
             ends: self.ends,
         }
     }
+
+    /// A record holding a copy of the values built so far, each buffer allocated at its exact
+    /// size (the builder's own buffers are reused for the next record instead of growing afresh).
+    fn copy(&self, line: u32) -> RawRecord {
+        RawRecord {
+            line,
+            text: self.text.as_str().to_owned(),
+            ends: self.ends.as_slice().to_vec(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
 }
 
 /// A whole file as read.
@@ -131,19 +146,17 @@ pub fn read(bytes: &[u8]) -> RawFile {
         };
         let mut index: u32 = 0;
         let mut first = true;
-        while let Some((record, blank)) = reader.next_record() {
+        let mut scratch = RecordBuilder::default();
+        while let Some(blank) = reader.next_record(&mut scratch) {
             if blank {
                 continue;
             }
             if first {
-                header = record.fields().map(str::to_string).collect();
+                header = scratch.copy(0).fields().map(str::to_string).collect();
                 first = false;
                 continue;
             }
-            records.push(RawRecord {
-                line: index.saturating_add(2),
-                ..record
-            });
+            records.push(scratch.copy(index.saturating_add(2)));
             index = index.saturating_add(1);
         }
     }
@@ -175,15 +188,16 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// The next record's fields and whether the record was a blank line; `None` at end of input.
+    /// Reads the next record's values into `record` (cleared first) and says whether the record
+    /// was a blank line; `None` at end of input.
     ///
     /// Both LF and CRLF end a record whatever the first line used (decision: ASC-WDS runs a bare LF
     /// after a CRLF header into the previous record, a silent mis-read).
-    fn next_record(&mut self) -> Option<(RawRecord, bool)> {
+    fn next_record(&mut self, record: &mut RecordBuilder) -> Option<bool> {
         if self.pos >= self.text.len() {
             return None;
         }
-        let mut record = RecordBuilder::default();
+        record.clear();
         let mut any_quoted = false;
         loop {
             let (quoted, end) = self.next_field(&mut record.text);
@@ -194,8 +208,7 @@ impl<'a> Reader<'a> {
                 FieldEnd::Record | FieldEnd::Eof => break,
             }
         }
-        let blank = !any_quoted && record.ends.len() == 1 && record.text.is_empty();
-        Some((record.finish(0), blank))
+        Some(!any_quoted && record.ends.len() == 1 && record.text.is_empty())
     }
 
     /// Reads one value onto the end of `out`; says whether it was quoted and what ended it.

@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 
 use time::Date;
 
-use carecount_domain::{RecordKey, Staff, Training, Workplace, key};
+use carecount_domain::{RecordKey, Staff, Training, Workplace};
+
+use crate::fast::key;
 
 /// The organisation's current state.
 #[derive(Debug, Clone, Default)]
@@ -86,17 +88,29 @@ impl ExistingState {
 
     /// The stored workplace whose key equals `localestid` with whitespace removed (§1.2).
     pub fn workplace(&self, localestid: &str) -> Option<&ExistingWorkplace> {
+        if self.workplaces.is_empty() {
+            return None;
+        }
         let i = *self.index().workplaces.get(&key(localestid))?;
         self.workplaces.get(i)
     }
 
     /// The stored staff record keyed by LOCALESTID + UNIQUEWORKERID (whitespace removed).
     pub fn staff(&self, localestid: &str, unique_worker_id: &str) -> Option<&ExistingStaff> {
-        let i = *self
-            .index()
+        self.staff
+            .get(self.staff_position(localestid, unique_worker_id)?)
+    }
+
+    /// Where [`ExistingState::staff`]'s record is in `self.staff`.
+    pub fn staff_position(&self, localestid: &str, unique_worker_id: &str) -> Option<usize> {
+        // A first upload (or a validation without a store) has nothing stored: skip building keys.
+        if self.staff.is_empty() {
+            return None;
+        }
+        self.index()
             .staff
-            .get(&(key(localestid), key(unique_worker_id)))?;
-        self.staff.get(i)
+            .get(&(key(localestid), key(unique_worker_id)))
+            .copied()
     }
 
     /// The primary workplace, if the organisation has one.

@@ -5,6 +5,8 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
+use carecount_domain::RecordKey;
+
 /// FNV-1a, 64 bits.
 #[derive(Debug, Clone, Copy)]
 pub struct Fnv(u64);
@@ -31,9 +33,51 @@ impl Hasher for Fnv {
 pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fnv>>;
 pub type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fnv>>;
 
+/// The matching key of a reference (§1.2), equal to [`carecount_domain::key`]: a reference of
+/// printable ASCII (no byte at or below the space, none above `~`: no whitespace can occur) is
+/// copied in one allocation; anything else goes through [`carecount_domain::key`], which filters
+/// character by character. Keys are built several times for each of millions of lines.
+pub fn key(reference: &str) -> RecordKey {
+    if reference.bytes().all(|b| b > b' ' && b < 0x7f) {
+        RecordKey(reference.to_owned())
+    } else {
+        carecount_domain::key(reference)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_matches_the_domain_key() {
+        // Plain ASCII is copied; whitespace anywhere (ASCII, vertical tab, no-break space, line
+        // separator) is removed as the domain's key removes it.
+        for reference in [
+            "",
+            "WP1",
+            " WP 1 ",
+            "W\tP\x0b1",
+            "WP\u{a0}1",
+            "WP\u{2028}1",
+            "Ünïcode 1",
+            "~!\x7f",
+        ] {
+            assert_eq!(
+                key(reference),
+                carecount_domain::key(reference),
+                "{reference:?}"
+            );
+        }
+        assert_eq!(key(" WP 1 ").0, "WP1");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn key_equals_the_domain_key_for_any_text(reference in "\\PC*|[ -~\t]{0,20}") {
+            proptest::prop_assert_eq!(key(&reference), carecount_domain::key(&reference));
+        }
+    }
 
     #[test]
     fn fnv1a_of_known_inputs() {

@@ -10,6 +10,7 @@
 //! (§6.1); [`workplace`], [`staff`] and [`training`] hold each file's line rules, cross-file rules
 //! and writer; [`plan`] turns a validated upload into the changes of §6.3–§6.4.
 
+pub mod column;
 pub mod csv;
 pub mod existing;
 pub mod fast;

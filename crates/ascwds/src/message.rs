@@ -50,24 +50,32 @@ pub struct Message {
 
 /// Where a line's messages go: knows the file, line and keys, and applies the per-line
 /// de-duplication by code of §1.6 (first message of a code wins, errors and warnings alike).
+///
+/// The line's keys are borrowed from its record and copied only into the messages themselves, so
+/// a line without messages allocates nothing here.
 #[derive(Debug)]
-pub struct LineMessages {
+pub struct LineMessages<'a> {
     file: FileKind,
     line: u32,
-    workplace: String,
-    worker: Option<String>,
+    workplace: &'a str,
+    worker: Option<&'a str>,
     dedup: bool,
     messages: Vec<Message>,
 }
 
-impl LineMessages {
+impl<'a> LineMessages<'a> {
     /// Messages for a workplace or staff line (de-duplicated by code).
-    pub fn new(file: FileKind, line: u32, workplace: &str, worker: Option<&str>) -> LineMessages {
+    pub fn new(
+        file: FileKind,
+        line: u32,
+        workplace: &'a str,
+        worker: Option<&'a str>,
+    ) -> LineMessages<'a> {
         LineMessages {
             file,
             line,
-            workplace: workplace.to_string(),
-            worker: worker.map(str::to_string),
+            workplace,
+            worker,
             dedup: file != FileKind::Training,
             messages: Vec::new(),
         }
@@ -93,8 +101,8 @@ impl LineMessages {
             column: column.to_string(),
             value: value.to_string(),
             message,
-            workplace: self.workplace.clone(),
-            worker: self.worker.clone(),
+            workplace: self.workplace.to_string(),
+            worker: self.worker.map(str::to_string),
         });
     }
 

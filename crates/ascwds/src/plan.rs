@@ -4,7 +4,9 @@
 
 use crate::fast::{HashMap, HashSet};
 
-use carecount_domain::{RecordKey, Staff, Status, Training, Workplace, key};
+use carecount_domain::{RecordKey, Staff, Status, Training, Workplace};
+
+use crate::fast::key;
 use serde::Serialize;
 
 use crate::{ExistingState, Lines};
@@ -80,12 +82,14 @@ pub struct Counts {
 /// Counting (decision, `docs/decisions/ascwds.md`): `updated` counts records whose saved values
 /// change; an UPDATE line that changes nothing, and every NOCHANGE/UNCHECKED line, is `unchanged`.
 pub fn plan(existing: &ExistingState, lines: &Lines) -> Plan {
-    plan_taking(existing, &mut lines.clone())
+    plan_taking(&mut existing.clone(), &mut lines.clone())
 }
 
 /// [`plan`], moving the records out of `lines` instead of copying them (half the memory for a
-/// national upload); `lines` is left without records.
-pub fn plan_taking(existing: &ExistingState, lines: &mut Lines) -> Plan {
+/// national upload); `lines` is left empty. The stored staff records a NOCHANGE or UNCHECKED line
+/// continues are moved out of `existing` too (a re-import holds each record once, not twice):
+/// afterwards `existing` is only good for dropping.
+pub fn plan_taking(existing: &mut ExistingState, lines: &mut Lines) -> Plan {
     let mut plan = Plan::default();
     let first_import = existing.workplaces.is_empty();
     let mut in_file: HashSet<RecordKey> = HashSet::default();
@@ -182,10 +186,18 @@ pub fn plan_taking(existing: &ExistingState, lines: &mut Lines) -> Plan {
     let mut with_line: HashSet<(RecordKey, RecordKey)> = HashSet::default();
     // Old key → new key, for carrying training over renames and transfers.
     let mut rekeyed: HashMap<(RecordKey, RecordKey), (String, String)> = HashMap::default();
-    for line in lines.staff.iter_mut().filter(|s| s.accepted) {
+    // (position in plan.staff, position in existing.staff) of records to move, once each.
+    let mut to_move: Vec<(usize, usize)> = Vec::new();
+    let mut moved_from: HashSet<usize> = HashSet::default();
+    let placeholder = empty_staff();
+    // Owned lines: their buffer is freed once the staff records are planned.
+    let staff_lines = std::mem::take(&mut lines.staff);
+    plan.staff.reserve_exact(staff_lines.len());
+    for mut line in staff_lines.into_iter().filter(|s| s.accepted) {
         let old_key = (line.workplace_key.clone(), key(&line.unique_worker_id));
         with_line.insert(old_key.clone());
-        let stored = existing.staff(&line.localestid, &line.unique_worker_id);
+        let stored_at = existing.staff_position(&line.localestid, &line.unique_worker_id);
+        let stored = stored_at.and_then(|i| existing.staff.get(i));
         let change = |change| Change {
             kind: "staff",
             change,
@@ -244,9 +256,17 @@ pub fn plan_taking(existing: &ExistingState, lines: &mut Lines) -> Plan {
                 // NOCHANGE re-saves every non-empty value: the "last saved" stamp refreshes (§1.5).
                 let days_sick_saved = status == Status::NoChange
                     && (record.days_sick_halves.is_some() || record.days_sick_unknown);
+                // The stored record is moved in once the stored records have been read.
+                let record = match stored_at {
+                    Some(from) if moved_from.insert(from) => {
+                        to_move.push((plan.staff.len(), from));
+                        placeholder.clone()
+                    }
+                    _ => record.clone(),
+                };
                 plan.staff.push(PlannedStaff {
                     previous: Some(old_key),
-                    record: record.clone(),
+                    record,
                     days_sick_saved,
                 });
             }
@@ -281,71 +301,319 @@ pub fn plan_taking(existing: &ExistingState, lines: &mut Lines) -> Plan {
         }
     }
 
+    // Every stored record has been read: move the continued ones in place of their placeholders.
+    drop(moved_from);
+    for (at, from) in to_move {
+        if let (Some(planned), Some(stored)) =
+            (plan.staff.get_mut(at), existing.staff.get_mut(from))
+        {
+            std::mem::swap(&mut planned.record, &mut stored.record);
+        }
+    }
+
     // A staff record can only live in a surviving workplace (NEW lines under a deleted one go).
     plan.staff
         .retain(|s| surviving.contains(&key(&s.record.localestid)));
 
     // Training: staff with lines in the file get exactly the file's lines (§6.4); others keep theirs.
-    let final_staff: HashSet<(RecordKey, RecordKey)> = plan
-        .staff
-        .iter()
-        .map(|s| (key(&s.record.localestid), key(&s.record.unique_worker_id)))
-        .collect();
-    let mut file_training: HashMap<(RecordKey, RecordKey), Vec<Training>> = HashMap::default();
-    for line in lines.training.iter_mut() {
-        let Some(record) = line.record.take() else {
-            continue;
-        };
-        let staff_key = (line.workplace_key.clone(), line.worker_key.clone());
-        if !final_staff.contains(&staff_key) {
-            continue;
-        }
-        file_training.entry(staff_key).or_default().push(record);
+    // Each record is tagged with the position of its staff record in `plan.staff` and its order in
+    // its file, sorted in place, and merged in staff order: no map of lists, no second copy.
+    let mut position: HashMap<(RecordKey, RecordKey), usize> = HashMap::default();
+    position.reserve(plan.staff.len());
+    for (i, staff) in plan.staff.iter().enumerate() {
+        position
+            .entry((
+                key(&staff.record.localestid),
+                key(&staff.record.unique_worker_id),
+            ))
+            .or_insert(i);
     }
-    let mut stored_training: HashMap<(RecordKey, RecordKey), Vec<Training>> = HashMap::default();
-    for record in &existing.training {
+    // Reuses the lines' buffer (the tagged record is smaller than a line).
+    let mut from_file: Vec<(usize, usize, Training)> = std::mem::take(&mut lines.training)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(order, line)| {
+            let record = line.record?;
+            let at = *position.get(&(line.workplace_key, line.worker_key))?;
+            Some((at, order, record))
+        })
+        .collect();
+    from_file.sort_unstable_by_key(|(at, order, _)| (*at, *order));
+    let mut stored: Vec<(usize, usize, &Training)> = Vec::new();
+    for (order, record) in existing.training.iter().enumerate() {
         let old = (key(&record.localestid), key(&record.unique_worker_id));
+        let new_key = match rekeyed.get(&old) {
+            Some((localestid, worker)) => (key(localestid), key(worker)),
+            None => old,
+        };
+        match position.get(&new_key) {
+            Some(&at) => stored.push((at, order, record)),
+            None => plan.counts.training.deleted += 1,
+        }
+    }
+    drop(position);
+    stored.sort_unstable_by_key(|(at, order, _)| (*at, *order));
+    // The stored record as it continues: re-keyed when its staff record was renamed or moved.
+    let continued = |record: &Training| -> Training {
         let mut record = record.clone();
+        let old = (key(&record.localestid), key(&record.unique_worker_id));
         if let Some((localestid, worker)) = rekeyed.get(&old) {
             record.localestid = localestid.clone();
             record.unique_worker_id = worker.clone();
         }
-        let new_key = (key(&record.localestid), key(&record.unique_worker_id));
-        if !final_staff.contains(&new_key) {
-            plan.counts.training.deleted += 1;
+        record
+    };
+    if stored.is_empty() {
+        // Nothing stored (a first import): every kept line is new, in staff order, in place.
+        plan.counts.training.new += from_file.len() as u64;
+        plan.training = from_file.into_iter().map(|(_, _, record)| record).collect();
+        return plan;
+    }
+    plan.training.reserve_exact(from_file.len() + stored.len());
+    let mut new_records = from_file.into_iter().peekable();
+    let mut old_records = stored.iter().peekable();
+    for at in 0..plan.staff.len() {
+        let mut new = Vec::new();
+        while let Some((_, _, record)) = new_records.next_if(|(p, _, _)| *p == at) {
+            new.push(record);
+        }
+        let mut old = Vec::new();
+        while let Some((_, _, record)) = old_records.next_if(|(p, _, _)| *p == at) {
+            old.push(*record);
+        }
+        if new.is_empty() {
+            plan.counts.training.unchanged += old.len() as u64;
+            plan.training.extend(old.into_iter().map(continued));
             continue;
         }
-        stored_training.entry(new_key).or_default().push(record);
-    }
-    for staff in &plan.staff {
-        let staff_key = (
-            key(&staff.record.localestid),
-            key(&staff.record.unique_worker_id),
-        );
-        match (
-            file_training.remove(&staff_key),
-            stored_training.remove(&staff_key),
-        ) {
-            (Some(new), old) => {
-                let old = old.unwrap_or_default();
-                let mut unmatched_old: Vec<&Training> = old.iter().collect();
-                for record in &new {
-                    if let Some(i) = unmatched_old.iter().position(|o| *o == record) {
-                        unmatched_old.swap_remove(i);
-                        plan.counts.training.unchanged += 1;
-                    } else {
-                        plan.counts.training.new += 1;
-                    }
-                }
-                plan.counts.training.deleted += unmatched_old.len() as u64;
-                plan.training.extend(new);
+        let mut unmatched_old: Vec<Training> = old.into_iter().map(continued).collect();
+        for record in &new {
+            if let Some(i) = unmatched_old.iter().position(|o| o == record) {
+                unmatched_old.swap_remove(i);
+                plan.counts.training.unchanged += 1;
+            } else {
+                plan.counts.training.new += 1;
             }
-            (None, Some(old)) => {
-                plan.counts.training.unchanged += old.len() as u64;
-                plan.training.extend(old);
-            }
-            (None, None) => {}
         }
+        plan.counts.training.deleted += unmatched_old.len() as u64;
+        plan.training.extend(new);
     }
     plan
+}
+
+/// A staff record without values: cloning it allocates nothing (a stand-in until the stored record
+/// is moved in).
+fn empty_staff() -> Staff {
+    let mut staff = Staff::example();
+    staff.localestid = String::new();
+    staff.unique_worker_id = String::new();
+    staff.main_job_role_desc = None;
+    staff.qualifications = Vec::new();
+    staff.personal = carecount_domain::StaffPersonal::default();
+    staff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::staff::StaffLine;
+    use crate::training::TrainingLine;
+    use crate::workplace::WorkplaceLine;
+    use crate::{ExistingStaff, ExistingWorkplace};
+    use carecount_domain::WorkforceCounts;
+
+    fn workplace(localestid: &str) -> Workplace {
+        Workplace {
+            localestid: localestid.to_string(),
+            name: "Home".into(),
+            address1: "1 High Street".into(),
+            address2: String::new(),
+            address3: String::new(),
+            post_town: "Rotherham".into(),
+            postcode: "S60 1AA".into(),
+            employer_type: Some(6),
+            employer_type_other: None,
+            share_with_cqc: None,
+            share_with_la: None,
+            cqc_regulated: false,
+            provider_id: None,
+            location_id: None,
+            main_service: 1,
+            services: Vec::new(),
+            no_other_services: true,
+            service_users: Vec::new(),
+            dha: None,
+            dha_activities: None,
+            total_perm_temp: 2,
+            job_roles: Vec::new(),
+            starters: WorkforceCounts::None,
+            leavers: WorkforceCounts::None,
+            vacancies: WorkforceCounts::None,
+            leaving_reasons: Vec::new(),
+            repeat_training: None,
+            cwp_aware: None,
+            cwp_use: None,
+            cwp_use_desc: None,
+            sick_pay: None,
+            pension: None,
+            pension_contribution: None,
+            pension_opt_out: None,
+            holiday_days: None,
+            sleep_ins: None,
+            sleep_in_pay: None,
+            travel_time: None,
+            travel_time_rate: None,
+        }
+    }
+
+    fn staff(worker: &str) -> Staff {
+        let mut record = Staff::example();
+        record.localestid = "W1".into();
+        record.unique_worker_id = worker.into();
+        record
+    }
+
+    fn training(worker: &str, category: u32) -> Training {
+        Training {
+            localestid: "W1".into(),
+            unique_worker_id: worker.into(),
+            category,
+            name: None,
+            accredited: None,
+            who_delivered: None,
+            provider: None,
+            how_delivered: None,
+            validity: None,
+            completed: None,
+            expires: None,
+            notes: None,
+        }
+    }
+
+    fn staff_line(line: u32, worker: &str) -> StaffLine {
+        StaffLine {
+            line,
+            localestid: "W1".into(),
+            workplace_key: key("W1"),
+            unique_worker_id: worker.into(),
+            worker_key: key(worker),
+            status: Some(Status::Unchecked),
+            accepted: true,
+            main_job_role: None,
+            date_of_birth: None,
+            transfer_to: None,
+            record: None,
+        }
+    }
+
+    fn training_line(line: u32, record: Training) -> TrainingLine {
+        TrainingLine {
+            line,
+            workplace_key: key(&record.localestid),
+            worker_key: key(&record.unique_worker_id),
+            record: Some(record),
+        }
+    }
+
+    #[test]
+    fn file_training_replaces_a_staff_records_list_and_others_keep_theirs() {
+        // Stored: S1 has categories 1 and 2, S2 has 3. The file (all UNCHECKED) gives S1 lines 2
+        // and 4, and none for S2.
+        let existing = ExistingState::new(
+            vec![ExistingWorkplace {
+                record: workplace("W1"),
+                primary: true,
+            }],
+            ["S1", "S2"]
+                .into_iter()
+                .map(|w| ExistingStaff {
+                    record: staff(w),
+                    days_sick_saved_on: None,
+                })
+                .collect(),
+            vec![training("S1", 1), training("S1", 2), training("S2", 3)],
+            Vec::new(),
+        );
+        let mut lines = Lines {
+            workplaces: vec![WorkplaceLine {
+                line: 2,
+                localestid: "W1".into(),
+                key: key("W1"),
+                status: Some(Status::Unchecked),
+                kept: true,
+                record: None,
+                cqc_regulated: None,
+                main_service: None,
+                dha: None,
+                cross: Default::default(),
+            }],
+            staff: vec![staff_line(2, "S1"), staff_line(3, "S2")],
+            training: vec![
+                training_line(2, training("S1", 2)),
+                training_line(3, training("S1", 4)),
+            ],
+        };
+        let plan = plan_taking(&mut existing.clone(), &mut lines);
+        // S1: 2 kept (unchanged), 4 new, 1 gone (deleted); S2 keeps 3 (unchanged).
+        assert_eq!(
+            plan.counts.training,
+            Counts {
+                new: 1,
+                updated: 0,
+                deleted: 1,
+                unchanged: 2,
+            }
+        );
+        // Staff order (S1, S2), each staff record's list in file order.
+        let got: Vec<(&str, u32)> = plan
+            .training
+            .iter()
+            .map(|t| (t.unique_worker_id.as_str(), t.category))
+            .collect();
+        assert_eq!(got, vec![("S1", 2), ("S1", 4), ("S2", 3)]);
+        assert!(lines.staff.is_empty() && lines.training.is_empty());
+        // UNCHECKED lines continue the stored records, moved (not stand-ins) and in line order.
+        let kept: Vec<&Staff> = plan.staff.iter().map(|s| &s.record).collect();
+        assert_eq!(kept, vec![&staff("S1"), &staff("S2")]);
+    }
+
+    #[test]
+    fn a_first_import_keeps_training_in_staff_order_then_file_order() {
+        // Staff S1 (line 2), S2 (line 3) are NEW; training lines S2/5, S1/6, S2/7.
+        let mut existing = ExistingState::default();
+        let new_staff = |line, worker| StaffLine {
+            status: Some(Status::New),
+            record: Some(staff(worker)),
+            ..staff_line(line, worker)
+        };
+        let mut lines = Lines {
+            workplaces: vec![WorkplaceLine {
+                line: 2,
+                localestid: "W1".into(),
+                key: key("W1"),
+                status: Some(Status::New),
+                kept: true,
+                record: Some(workplace("W1")),
+                cqc_regulated: None,
+                main_service: None,
+                dha: None,
+                cross: Default::default(),
+            }],
+            staff: vec![new_staff(2, "S1"), new_staff(3, "S2")],
+            training: vec![
+                training_line(2, training("S2", 5)),
+                training_line(3, training("S1", 6)),
+                training_line(4, training("S2", 7)),
+            ],
+        };
+        let plan = plan_taking(&mut existing, &mut lines);
+        let got: Vec<(&str, u32)> = plan
+            .training
+            .iter()
+            .map(|t| (t.unique_worker_id.as_str(), t.category))
+            .collect();
+        assert_eq!(got, vec![("S1", 6), ("S2", 5), ("S2", 7)]);
+        assert_eq!(plan.counts.training.new, 3);
+        assert_eq!(plan.counts.staff.new, 2);
+    }
 }

@@ -3,7 +3,7 @@
 
 use carecount_store::Store;
 
-pub use carecount_metrics::load::{snapshot_on, snapshot_on_where, snapshots_until};
+pub use carecount_metrics::load::{Scope, snapshot_on, snapshot_scoped, snapshots_until};
 
 /// Resolves `--area` (ONS code or council name, else a user's own area name as stored).
 pub fn area_code(area: &str) -> String {

@@ -2,92 +2,31 @@
 //! that turns the store's records into `carecount-compliance` inputs for an organisation (owner
 //! scope, with DISPLAYID) or an area (analysis records, no personal field).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use carecount_compliance::figures::{Audience, PairFilter, compliance_figures};
-pub use carecount_compliance::from_store::{
-    ascwds_record, entered_record, exemption, profile_ref, staff_facts,
-};
+use carecount_compliance::from_store::{self, Place, profile_ref};
 use carecount_compliance::tna::{
     CostOrigin, RateOrigin, StartersRate, StartersSource, TnaRequest, UnitCosts, parse_unit_costs,
     training_needs,
 };
-use carecount_compliance::wire::{GroupJson, ProfileRefJson, StatusHeader};
+use carecount_compliance::wire::{GroupJson, StatusHeader};
 use carecount_compliance::{
-    Catalogue, Exemption, Message, OrgSettings, Profile, RowClass, Rules, StaffFacts, StaffInput,
-    StaffStatus, Status, TrainingRecord, alerts, export, wire,
+    Catalogue, Message, OrgSettings, Profile, RowClass, StaffStatus, Status, alerts, export, wire,
 };
-use carecount_domain::Workplace;
 use carecount_store::Store;
-use carecount_store::compliance::{ComplianceRecord, ProfileVersion, StoredExemption};
+use carecount_store::compliance::ProfileVersion;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::global::{AsOfArg, DbArg, format_date, print_json};
 
 // ---------------------------------------------------------------------------------------------
-// Loading inputs (priority 1 of the brief).
+// Loading inputs: `carecount_compliance::from_store` loads; these map its errors to usage errors.
 
-/// One staff record's inputs.
-#[derive(Debug, Clone)]
-pub struct StaffEntry {
-    /// The store's stable staff id (entered records and exemptions are keyed by it).
-    pub staff_id: i64,
-    pub facts: StaffFacts,
-    pub records: Vec<TrainingRecord>,
-    pub exemptions: Vec<Exemption>,
-}
-
-/// One organisation's inputs at D.
-pub struct OrgData {
-    pub org: String,
-    pub as_of: time::Date,
-    pub profile: Profile,
-    pub version: Option<ProfileVersion>,
-    pub staff: Vec<StaffEntry>,
-}
-
-impl OrgData {
-    /// Statuses of every staff record (in store order).
-    pub fn statuses(&self) -> Vec<StaffStatus> {
-        statuses_of(&self.profile, &self.staff, self.as_of)
-    }
-
-    /// `profile` of the status JSON.
-    pub fn profile_ref(&self) -> ProfileRefJson {
-        profile_ref(self.version.as_ref())
-    }
-
-    /// The staff ids by (LOCALESTID, UNIQUEWORKERID).
-    pub fn staff_id(&self, workplace: &str, staff: &str) -> Option<i64> {
-        self.staff
-            .iter()
-            .find(|entry| entry.facts.workplace == workplace && entry.facts.staff == staff)
-            .map(|entry| entry.staff_id)
-    }
-}
-
-fn statuses_of(profile: &Profile, staff: &[StaffEntry], as_of: time::Date) -> Vec<StaffStatus> {
-    let rules = Rules {
-        catalogue: Catalogue::shipped(),
-        profile,
-    };
-    staff
-        .iter()
-        .map(|entry| {
-            rules.staff_status(
-                StaffInput {
-                    staff: &entry.facts,
-                    records: &entry.records,
-                    exemptions: &entry.exemptions,
-                },
-                as_of,
-            )
-        })
-        .collect()
-}
+pub use carecount_compliance::from_store::{AreaData, OrgData};
 
 /// Opens an existing store (a missing file is a usage error).
 pub fn open_store(db: &Path) -> anyhow::Result<Store> {
@@ -106,167 +45,24 @@ pub fn org_profile(
     org: &str,
     as_of: time::Date,
 ) -> anyhow::Result<(Profile, Option<ProfileVersion>)> {
-    let version = store.requirement_profile_at(org, Some(as_of))?;
-    let profile = match &version {
-        None => Profile::shipped(OrgSettings::default()),
-        Some(version) => {
-            let settings = OrgSettings::new(
-                i64::from(version.expiring_days),
-                i64::from(version.due_soon_days),
-            )?;
-            profile_from_text(&version.file_text, settings).map_err(|messages| {
-                anyhow::anyhow!(
-                    "the stored requirement profile of {org} (version {}) no longer checks: {}",
-                    version.version,
-                    messages
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )
-            })?
-        }
-    };
-    Ok((profile, version))
-}
-
-/// The shipped profile with an organisation file (blank text: none) and settings.
-pub fn profile_from_text(text: &str, settings: OrgSettings) -> Result<Profile, Vec<Message>> {
-    if text.trim().is_empty() {
-        return Ok(Profile::shipped(settings));
-    }
-    Profile::with_organisation(
-        Catalogue::shipped(),
-        carecount_compliance::profile::shipped_rows(),
-        "requirements",
-        text,
-        settings,
-    )
-}
-
-type ByStaff<T> = HashMap<(String, i64), Vec<T>>;
-
-fn entered_by_staff(store: &Store, org: Option<&str>) -> anyhow::Result<ByStaff<ComplianceRecord>> {
-    let mut out: ByStaff<ComplianceRecord> = HashMap::new();
-    for record in store.compliance_records(org)? {
-        out.entry((record.org.clone(), record.record.staff_id))
-            .or_default()
-            .push(record);
-    }
-    Ok(out)
-}
-
-fn exemptions_by_staff(
-    store: &Store,
-    org: Option<&str>,
-) -> anyhow::Result<ByStaff<StoredExemption>> {
-    let mut out: ByStaff<StoredExemption> = HashMap::new();
-    for stored in store.compliance_exemptions(org)? {
-        out.entry((stored.org.clone(), stored.exemption.staff_id))
-            .or_default()
-            .push(stored);
-    }
-    Ok(out)
+    Ok(from_store::org_profile(store, org, as_of)?)
 }
 
 /// Builds one organisation's inputs at `as_of` through its owner scope. An unknown organisation,
 /// or one with no snapshot on `as_of`, is a usage error naming the valid organisations.
 pub fn load_org(store: &Store, org: &str, as_of: time::Date) -> anyhow::Result<OrgData> {
-    let orgs = store.orgs()?;
-    if !orgs.iter().any(|known| known == org) {
-        bail!(
-            "unknown organisation {org:?}; the store holds: {}",
-            if orgs.is_empty() {
-                "none".to_owned()
-            } else {
-                orgs.join(", ")
-            }
-        );
-    }
-    let scope = store.owner_scope(org)?;
-    let Some(snapshot) = store.snapshot_at(org, Some(as_of))? else {
-        bail!(
-            "organisation {org:?} has no snapshot on or before {}",
-            format_date(as_of)
-        );
-    };
-    let records = store.org_records(&scope, &snapshot)?;
-    let refs = store.compliance_staff(&scope, &snapshot)?;
-    let ids: HashMap<(&str, &str), i64> = refs
-        .iter()
-        .map(|found| {
-            (
-                (found.localestid.as_str(), found.unique_worker_id.as_str()),
-                found.staff_id,
-            )
-        })
-        .collect();
-    let workplaces: HashMap<&str, &Workplace> = records
-        .workplaces
-        .iter()
-        .map(|workplace| (workplace.localestid.as_str(), workplace))
-        .collect();
-    let mut training: HashMap<(&str, &str), Vec<TrainingRecord>> = HashMap::new();
-    for (index, line) in records.training.iter().enumerate() {
-        training
-            .entry((line.localestid.as_str(), line.unique_worker_id.as_str()))
-            .or_default()
-            .push(ascwds_record(index as u64 + 1, line));
-    }
-    let mut entered = entered_by_staff(store, Some(org))?;
-    let mut exempted = exemptions_by_staff(store, Some(org))?;
-    let (profile, version) = org_profile(store, org, as_of)?;
-    let mut staff = Vec::with_capacity(records.staff.len());
-    for member in &records.staff {
-        let key = (member.localestid.as_str(), member.unique_worker_id.as_str());
-        let staff_id = ids.get(&key).copied().unwrap_or(-1);
-        let mut own = training.remove(&key).unwrap_or_default();
-        own.extend(
-            entered
-                .remove(&(org.to_owned(), staff_id))
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|record| entered_record(record, as_of)),
-        );
-        let exemptions = exempted
-            .remove(&(org.to_owned(), staff_id))
-            .unwrap_or_default()
-            .iter()
-            .filter_map(exemption)
-            .collect();
-        staff.push(StaffEntry {
-            staff_id,
-            facts: staff_facts(member, workplaces.get(member.localestid.as_str()).copied()),
-            records: own,
-            exemptions,
-        });
-    }
-    Ok(OrgData {
-        org: org.to_owned(),
-        as_of,
-        profile,
-        version,
-        staff,
-    })
+    Ok(from_store::load_org(store, org, as_of)?)
 }
 
-/// An area's (or region's) inputs: analysis records, no personal field.
-pub struct AreaData {
-    /// Per organisation: its profile and staff entries.
-    pub orgs: Vec<(String, Profile, Vec<StaffEntry>)>,
-    pub as_of: time::Date,
-    /// The region code of the area's workplaces, when known.
-    pub region: Option<String>,
-}
-
-impl AreaData {
-    /// Statuses of every staff record, organisation by organisation.
-    pub fn statuses(&self) -> Vec<StaffStatus> {
-        self.orgs
-            .iter()
-            .flat_map(|(_, profile, staff)| statuses_of(profile, staff, self.as_of))
-            .collect()
-    }
+/// The as-of date of a read: `--as-of` when given, else today (`interfaces.md`: "Default: today"
+/// for every command). The web pages default to the data's own date instead; see
+/// `docs/decisions/compliance.md` ("Default as-of date of reads").
+pub fn read_as_of(
+    _store: &Store,
+    flag: &AsOfArg,
+    _org: Option<&str>,
+) -> anyhow::Result<time::Date> {
+    Ok(flag.as_of.unwrap_or_else(crate::global::today))
 }
 
 /// Which workplaces an area read covers.
@@ -283,105 +79,11 @@ pub fn load_area(
     selector: &AreaSelector,
     as_of: time::Date,
 ) -> anyhow::Result<AreaData> {
-    let records = store.analysis_records(as_of)?;
-    let chosen: Vec<&carecount_store::AnalysisWorkplace> = records
-        .workplaces
-        .iter()
-        .filter(|workplace| match (selector, &workplace.area) {
-            (AreaSelector::Area(code), Some(area)) => &area.code == code,
-            (AreaSelector::Region(code), Some(area)) => area.region_code.as_ref() == Some(code),
-            _ => false,
-        })
-        .collect();
-    if chosen.is_empty() {
-        let valid: BTreeSet<String> = records
-            .workplaces
-            .iter()
-            .filter_map(|workplace| {
-                workplace.area.as_ref().map(|area| match selector {
-                    AreaSelector::Area(_) => area.code.clone(),
-                    AreaSelector::Region(_) => area.region_code.clone().unwrap_or_default(),
-                })
-            })
-            .filter(|code| !code.is_empty())
-            .collect();
-        let (kind, given) = match selector {
-            AreaSelector::Area(code) => ("area", code),
-            AreaSelector::Region(code) => ("region", code),
-        };
-        bail!(
-            "unknown {kind} {given:?} (no workplace on {}); valid: {}",
-            format_date(as_of),
-            if valid.is_empty() {
-                "none".to_owned()
-            } else {
-                valid.into_iter().collect::<Vec<_>>().join(", ")
-            }
-        );
-    }
-    let region = chosen.iter().find_map(|workplace| {
-        workplace
-            .area
-            .as_ref()
-            .and_then(|area| area.region_code.clone())
-    });
-    let workplace_ids: HashMap<i64, &carecount_store::AnalysisWorkplace> = chosen
-        .iter()
-        .map(|workplace| (workplace.id, *workplace))
-        .collect();
-    let mut training: HashMap<i64, Vec<TrainingRecord>> = HashMap::new();
-    for (index, line) in records.training.iter().enumerate() {
-        if workplace_ids.contains_key(&line.workplace_id) {
-            training
-                .entry(line.staff_id)
-                .or_default()
-                .push(ascwds_record(index as u64 + 1, &line.training));
-        }
-    }
-    let mut entered = entered_by_staff(store, None)?;
-    let mut exempted = exemptions_by_staff(store, None)?;
-    let mut by_org: BTreeMap<String, Vec<StaffEntry>> = BTreeMap::new();
-    for member in &records.staff {
-        let Some(workplace) = workplace_ids.get(&member.workplace_id) else {
-            continue;
-        };
-        let key = (member.org.clone(), member.id);
-        let mut own = training.remove(&member.id).unwrap_or_default();
-        own.extend(
-            entered
-                .remove(&key)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|record| entered_record(record, as_of)),
-        );
-        let exemptions = exempted
-            .remove(&key)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(exemption)
-            .collect();
-        let mut facts = staff_facts(&member.staff, Some(&workplace.workplace));
-        facts.displayid = String::new();
-        by_org
-            .entry(member.org.clone())
-            .or_default()
-            .push(StaffEntry {
-                staff_id: member.id,
-                facts,
-                records: own,
-                exemptions,
-            });
-    }
-    let mut orgs = Vec::new();
-    for (org, staff) in by_org {
-        let (profile, _) = org_profile(store, &org, as_of)?;
-        orgs.push((org, profile, staff));
-    }
-    Ok(AreaData {
-        orgs,
-        as_of,
-        region,
-    })
+    let place = match selector {
+        AreaSelector::Area(code) => Place::Area(code),
+        AreaSelector::Region(code) => Place::Region(code),
+    };
+    Ok(from_store::load_area(store, place, as_of)?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,7 +364,7 @@ pub struct MatrixArgs {
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// text, json, csv or html.
+    /// text, json, csv, html or xlsx (xlsx needs --out).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -736,7 +438,7 @@ pub struct TnaArgs {
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// text or json.
+    /// text, json, csv or xlsx (xlsx needs --out).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -811,13 +513,18 @@ fn status(args: &StatusArgs) -> anyhow::Result<ExitCode> {
         service: args.service,
         sector: args.sector.clone(),
     };
-    let as_of = args.as_of.date();
     let store = open_store(&args.db.db)?;
     let selector = match (&args.area, &args.region) {
         (Some(area), _) => Some(AreaSelector::Area(crate::analysis::area_code(area))),
         (None, Some(region)) => Some(AreaSelector::Region(crate::analysis::region_code(region))),
         (None, None) => None,
     };
+    let org_of_answer = args.org.as_deref().unwrap_or("default");
+    let as_of = read_as_of(
+        &store,
+        &args.as_of,
+        selector.is_none().then_some(org_of_answer),
+    )?;
     let answer = match selector {
         Some(selector) => {
             if args.workplace.is_some() {
@@ -989,8 +696,17 @@ fn print_status_text(answer: &wire::ComplianceStatusJson) {
 fn matrix(args: &MatrixArgs) -> anyhow::Result<ExitCode> {
     formats(
         args.format,
-        &[Format::Text, Format::Json, Format::Csv, Format::Html],
+        &[
+            Format::Text,
+            Format::Json,
+            Format::Csv,
+            Format::Html,
+            Format::Xlsx,
+        ],
     )?;
+    if args.format == Format::Xlsx && args.out.is_none() {
+        bail!("--format xlsx writes a workbook: give --out FILE");
+    }
     for topic in &args.topic {
         check_topic_flag(topic, None)?;
     }
@@ -999,8 +715,8 @@ fn matrix(args: &MatrixArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|text| parse_status_flag(text))
         .collect::<anyhow::Result<_>>()?;
-    let as_of = args.as_of.date();
     let store = open_store(&args.db.db)?;
+    let as_of = read_as_of(&store, &args.as_of, Some(&args.org))?;
     let data = load_org(&store, &args.org, as_of)?;
     check_staff_flags(&data, args.workplace.as_deref(), None)?;
     let year_ago = carecount_compliance::date::add_days(as_of, -364);
@@ -1055,6 +771,14 @@ fn matrix(args: &MatrixArgs) -> anyhow::Result<ExitCode> {
         }
         Format::Csv => export::matrix_csv(&statuses, &topics),
         Format::Html => matrix_html(&data.org, as_of, &statuses, &topics),
+        Format::Xlsx => {
+            let bytes = export::matrix_xlsx(&statuses, &topics)?;
+            if let Some(path) = &args.out {
+                std::fs::write(path, bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         _ => matrix_text(&statuses, &topics),
     };
     write_out(args.out.as_deref(), &text)?;
@@ -1154,8 +878,8 @@ fn matrix_html(
 
 fn expiring(args: &ExpiringArgs) -> anyhow::Result<ExitCode> {
     formats(args.format, &[Format::Text, Format::Json, Format::Csv])?;
-    let as_of = args.as_of.date();
     let store = open_store(&args.db.db)?;
+    let as_of = read_as_of(&store, &args.as_of, Some(&args.org))?;
     let data = load_org(&store, &args.org, as_of)?;
     check_staff_flags(&data, args.workplace.as_deref(), None)?;
     let statuses: Vec<StaffStatus> = data
@@ -1200,8 +924,8 @@ fn alerts_command(args: &AlertsArgs) -> anyhow::Result<ExitCode> {
         args.format,
         &[Format::Text, Format::Json, Format::Csv, Format::Ics],
     )?;
-    let as_of = args.as_of.date();
     let store = open_store(&args.db.db)?;
+    let as_of = read_as_of(&store, &args.as_of, Some(&args.org))?;
     let data = load_org(&store, &args.org, as_of)?;
     check_staff_flags(&data, args.workplace.as_deref(), None)?;
     let statuses: Vec<StaffStatus> = data
@@ -1280,7 +1004,13 @@ fn rate_origin(level: carecount_metrics::ComparisonLevel) -> RateOrigin {
 }
 
 fn tna(args: &TnaArgs) -> anyhow::Result<ExitCode> {
-    formats(args.format, &[Format::Text, Format::Json, Format::Csv])?;
+    formats(
+        args.format,
+        &[Format::Text, Format::Json, Format::Csv, Format::Xlsx],
+    )?;
+    if args.format == Format::Xlsx && args.out.is_none() {
+        bail!("--format xlsx writes a workbook: give --out FILE");
+    }
     if let Some(run) = &args.projection {
         // No command saves projection runs in the store yet, so no run can be named.
         bail!("unknown projection run {run:?}; the store holds no saved projection runs");
@@ -1291,8 +1021,8 @@ fn tna(args: &TnaArgs) -> anyhow::Result<ExitCode> {
             args.horizon_months
         );
     }
-    let as_of = args.as_of.date();
     let store = open_store(&args.db.db)?;
+    let as_of = read_as_of(&store, &args.as_of, None)?;
     let area = crate::analysis::area_code(&args.area);
     let data = load_area(&store, &AreaSelector::Area(area.clone()), as_of)?;
     let catalogue = Catalogue::shipped();
@@ -1350,6 +1080,14 @@ fn tna(args: &TnaArgs) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         Format::Json => json_text(&answer)?,
         Format::Csv => tna_csv(&answer)?,
+        Format::Xlsx => {
+            let bytes = export::tna_xlsx(&answer, &unit_costs, result.illustrative_costs_used)?;
+            if let Some(path) = &args.out {
+                std::fs::write(path, bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         _ => tna_text(&answer, result.illustrative_costs_used),
     };
     write_out(args.out.as_deref(), &text)?;

@@ -114,13 +114,19 @@ pub fn load_demo(store: &mut Store) -> anyhow::Result<DemoSummary> {
         }
     }
     bar.finish_and_clear();
-    for org in ["demo-care", "demo-other"] {
-        add_demo_compliance(store, org)?;
+    // Every employer of Demo LA keeps the training ASC-WDS files do not carry, so that the area's
+    // compliance figures and training needs analysis describe a workforce a commissioner would
+    // recognise (not only the two employers with demo accounts).
+    for org in orgs
+        .iter()
+        .filter(|org| org.area == carecount_generate::DEMO_AREA_CODE)
+    {
+        add_demo_compliance(store, &org.id)?;
     }
     Ok(summary)
 }
 
-/// What ASC-WDS files do not carry, for the two demo employers: supervision and appraisal dates
+/// What ASC-WDS files do not carry, for each Demo LA employer: supervision and appraisal dates
 /// for everyone, NMC registrations for nurses and nursing associates, Social Work England
 /// registrations for social workers — spread so that some are in date, some expiring and some
 /// overdue on the last demo date, as a manager would find them.
@@ -185,7 +191,7 @@ fn add_demo_compliance(store: &mut Store, org: &str) -> anyhow::Result<()> {
         // Statutory training entered by the employer (ASC-WDS training lines hold only some of
         // it): most staff have each topic, completed 0–40 months ago, so that some are in date,
         // some expiring and some expired; about one in eight has none (missing).
-        let statutory: [(&str, Option<&str>); 7] = [
+        let statutory: [(&str, Option<&str>); 8] = [
             ("health_safety", None),
             ("fire_safety", None),
             ("infection_prevention", None),
@@ -193,6 +199,7 @@ fn add_demo_compliance(store: &mut Store, org: &str) -> anyhow::Result<()> {
             ("safeguarding_adults", Some("bronze")),
             ("safeguarding_children", None),
             ("ommt_elearning", None),
+            ("ommt_part2", Some("tier1")),
         ];
         for (t, (topic, level)) in statutory.iter().enumerate() {
             let t = t as i64;

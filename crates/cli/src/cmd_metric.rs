@@ -131,19 +131,17 @@ pub fn run(args: &MetricArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--workplace needs --org: the store holds more than one organisation");
     }
     // Read only the workplaces the group can contain (an area's figures on a national store read
-    // that area alone).
-    let keep = |org: &str, area: Option<&carecount_store::AreaAssignment>| {
-        filter.org.as_deref().is_none_or(|o| o == org)
-            && filter
-                .area
-                .as_deref()
-                .is_none_or(|a| area.is_some_and(|x| x.code == a))
-            && filter
-                .region
-                .as_deref()
-                .is_none_or(|r| area.is_some_and(|x| x.region_code.as_deref() == Some(r)))
+    // that area's part of the fact cache alone).
+    let scope = if let Some(area) = &filter.area {
+        crate::analysis::Scope::Area(area.clone())
+    } else if let Some(region) = &filter.region {
+        crate::analysis::Scope::Region(region.clone())
+    } else if let Some(org) = &filter.org {
+        crate::analysis::Scope::Org(org.clone())
+    } else {
+        crate::analysis::Scope::All
     };
-    let snapshot = crate::analysis::snapshot_on_where(&store, args.as_of.date(), &keep)?;
+    let snapshot = crate::analysis::snapshot_scoped(&store, args.as_of.date(), &scope)?;
     let value =
         match carecount_metrics::metric_for(&snapshot, &args.name, &filter, args.audience.into()) {
             Ok(v) => v,

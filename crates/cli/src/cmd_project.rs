@@ -159,7 +159,7 @@ pub fn run(
         };
         let mut projections = Vec::new();
         let mut failure = None;
-        for area in areas.iter().filter(|area| area.level == "la") {
+        for area in carecount_planning::tables::every_la(&areas) {
             match project_area(&area.code, None) {
                 Ok(projection) => projections.push(projection),
                 Err(error) => {

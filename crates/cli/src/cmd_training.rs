@@ -1,22 +1,19 @@
 //! `carecount training add|import|list|delete|exempt|unexempt` (`compliance.md` §8, §10): records
 //! ASC-WDS does not hold (levels, registrations, supervision and appraisal), and exemptions.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use carecount_compliance::import::{EnteredRecord, ImportContext, parse_training_import};
-use carecount_compliance::{
-    Catalogue, Exemption, ExemptionReason, Message, Rules, Severity, Validity,
-};
-use carecount_store::compliance::{ComplianceRecord, NewComplianceRecord, NewExemption};
+use carecount_compliance::from_store;
+use carecount_compliance::import::one_line_import;
+use carecount_compliance::{Catalogue, Exemption, ExemptionReason, Message, Rules, Severity};
+use carecount_store::compliance::NewExemption;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use crate::cmd_compliance::{
-    OrgData, check_staff_flags, check_topic_flag, entered_record, load_org, messages_json,
-    open_store, print_messages,
+    check_staff_flags, check_topic_flag, load_org, messages_json, open_store, print_messages,
 };
 use crate::global::{AsOfArg, DbArg, OutputFormat, format_date, parse_date, print_json};
 
@@ -190,85 +187,6 @@ pub fn run(args: &TrainingArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The organisation's stored entered records as the import checks them (for `duplicate_record`).
-fn stored_entered(data: &OrgData, stored: &[ComplianceRecord]) -> Vec<EnteredRecord> {
-    stored
-        .iter()
-        .filter_map(|record| {
-            let entry = data
-                .staff
-                .iter()
-                .find(|entry| entry.staff_id == record.record.staff_id)?;
-            let mut training = entered_record(record, time::Date::MAX)?;
-            training.id = 0;
-            Some(EnteredRecord {
-                workplace: entry.facts.workplace.clone(),
-                staff: entry.facts.staff.clone(),
-                record: training,
-                provider: record.record.provider.clone(),
-                number: record.record.number.clone(),
-                revalidation_due: record.record.revalidation_due,
-            })
-        })
-        .collect()
-}
-
-/// A checked import: the records to store and the warnings, or every message.
-type Checked = Result<(Vec<NewComplianceRecord>, Vec<Message>), Vec<Message>>;
-
-/// Checks a whole import text against the organisation at D.
-fn check_import(
-    store: &carecount_store::Store,
-    data: &OrgData,
-    file: &str,
-    text: &str,
-) -> anyhow::Result<Checked> {
-    let known: BTreeSet<(String, String)> = data
-        .staff
-        .iter()
-        .map(|entry| (entry.facts.workplace.clone(), entry.facts.staff.clone()))
-        .collect();
-    let stored = stored_entered(data, &store.compliance_records(Some(&data.org))?);
-    let context = ImportContext {
-        catalogue: Catalogue::shipped(),
-        as_of: data.as_of,
-        known_staff: &known,
-        stored: &stored,
-    };
-    let outcome = match parse_training_import(context, file, text) {
-        Ok(outcome) => outcome,
-        Err(messages) => return Ok(Err(messages)),
-    };
-    let mut records = Vec::with_capacity(outcome.records.len());
-    for entered in outcome.records {
-        let Some(staff_id) = data.staff_id(&entered.workplace, &entered.staff) else {
-            bail!(
-                "staff record {} at {} vanished while importing",
-                entered.staff,
-                entered.workplace
-            );
-        };
-        let record = entered.record;
-        records.push(NewComplianceRecord {
-            staff_id,
-            topic: record.topic.unwrap_or_default(),
-            level: record.level,
-            completed: record.completed,
-            expires: record.expires,
-            validity_months: match record.validity {
-                Validity::Months(months) => Some(months),
-                _ => None,
-            },
-            title: record.title,
-            provider: entered.provider,
-            number: entered.number,
-            revalidation_due: entered.revalidation_due,
-            notes: record.notes,
-        });
-    }
-    Ok(Ok((records, outcome.warnings)))
-}
-
 fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
     check_topic_flag(&args.topic, args.level.as_deref())?;
     let as_of = args.as_of.date();
@@ -276,40 +194,35 @@ fn add(args: &AddArgs) -> anyhow::Result<ExitCode> {
     let data = load_org(&store, &args.org, as_of)?;
     check_staff_flags(&data, Some(&args.workplace), Some(&args.staff))?;
     // The flags go through the import's checks as one line, so both paths judge alike (§10).
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
-        "localestid",
-        "uniqueworkerid",
-        "topic",
-        "level",
-        "completed",
-        "expires",
-        "validity",
-        "title",
-        "provider",
-        "number",
-        "revalidation_due",
-        "notes",
-    ])?;
     let text_of = |value: &Option<String>| value.clone().unwrap_or_default();
-    writer.write_record([
-        args.workplace.clone(),
-        args.staff.clone(),
-        args.topic.clone(),
+    let (level, expires, validity) = (
         text_of(&args.level),
-        args.completed.clone(),
         text_of(&args.expires),
         text_of(&args.validity),
+    );
+    let (title, provider, number) = (
         text_of(&args.title),
         text_of(&args.provider),
         text_of(&args.number),
-        text_of(&args.revalidation_due),
-        text_of(&args.notes),
-    ])?;
-    let bytes = writer.into_inner().context("writing the record")?;
-    let text = String::from_utf8(bytes).context("the flags are not UTF-8")?;
+    );
+    let (revalidation_due, notes) = (text_of(&args.revalidation_due), text_of(&args.notes));
+    let text = one_line_import([
+        &args.workplace,
+        &args.staff,
+        &args.topic,
+        &level,
+        &args.completed,
+        &expires,
+        &validity,
+        &title,
+        &provider,
+        &number,
+        &revalidation_due,
+        &notes,
+    ])
+    .context("writing the record")?;
     let json_output = args.format == OutputFormat::Json;
-    match check_import(&store, &data, "training add", &text)? {
+    match from_store::check_import(&store, &data, "training add", &text)? {
         Err(messages) => {
             print_messages(&messages, json_output)?;
             Ok(ExitCode::from(1))
@@ -369,7 +282,7 @@ fn import(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let data = load_org(&store, &args.org, as_of)?;
     let file = args.file.display().to_string();
     let json_output = args.format == OutputFormat::Json;
-    match check_import(&store, &data, &file, &text)? {
+    match from_store::check_import(&store, &data, &file, &text)? {
         Err(messages) => {
             print_messages(&messages, json_output)?;
             Ok(ExitCode::from(1))

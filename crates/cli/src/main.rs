@@ -9,7 +9,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of the system allocator: validating and importing an upload allocates and
+/// frees millions of small strings, where glibc's malloc spent about a third of the time
+/// (issue 3; figures in BENCHMARKS.md "Upload"). Built with `no_thp`: asking for transparent huge
+/// pages made the kernel's page clearing dominate (docs/decisions/ascwds.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod analysis;
+mod cmd_catalogue;
 mod cmd_compliance;
 mod cmd_demo;
 mod cmd_export;
@@ -60,6 +68,38 @@ enum Command {
     Training(cmd_training::TrainingArgs),
     /// Requirement profiles: show, set, check.
     Requirements(cmd_requirements::RequirementsArgs),
+    /// The training catalogue: show, or replace it (administrators).
+    Catalogue(cmd_catalogue::CatalogueArgs),
+}
+
+/// The store whose catalogue (`carecount catalogue set`) a command judges training with: the
+/// `--db` of the compliance commands and of `serve` (none for a `serve --demo` store).
+fn catalogue_db(command: &Command) -> Option<std::path::PathBuf> {
+    match command {
+        Command::Compliance(_)
+        | Command::Training(_)
+        | Command::Requirements(_)
+        | Command::Catalogue(_) => {
+            let mut args = std::env::args_os().skip(1);
+            let mut db = std::path::PathBuf::from("carecount.db");
+            while let Some(arg) = args.next() {
+                if arg == "--db" {
+                    if let Some(path) = args.next() {
+                        db = path.into();
+                    }
+                } else if let Some(path) = arg.to_str().and_then(|arg| arg.strip_prefix("--db=")) {
+                    db = path.into();
+                }
+            }
+            Some(db)
+        }
+        Command::Serve(args) => match (&args.db, args.demo) {
+            (Some(db), _) => Some(db.clone()),
+            (None, false) => Some("carecount.db".into()),
+            (None, true) => None,
+        },
+        _ => None,
+    }
 }
 
 fn main() -> ExitCode {
@@ -85,6 +125,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(db) = catalogue_db(&cli.command) {
+        cmd_catalogue::install_stored(&db)?;
+    }
     match cli.command {
         Command::Validate(args) => cmd_upload::validate(&args),
         Command::Import(args) => cmd_upload::import(&args),
@@ -98,5 +141,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Compliance(args) => cmd_compliance::run(&args),
         Command::Training(args) => cmd_training::run(&args),
         Command::Requirements(args) => cmd_requirements::run(&args),
+        Command::Catalogue(args) => cmd_catalogue::run(&args),
     }
 }

@@ -740,6 +740,47 @@ fn matrix_exports_and_area_answers() {
             .contains("<table>")
     );
 
+    // XLSX needs --out (a workbook on a terminal helps nobody), then writes a zip (the XLSX
+    // cells themselves are read back with calamine in carecount-compliance's tests).
+    let o = f.run(&["compliance", "matrix", "--org", ORG, "--format", "xlsx"]);
+    assert_eq!(code(&o), 2);
+    let out = f.dir.path().join("matrix.xlsx");
+    let o = f.run(&[
+        "compliance",
+        "matrix",
+        "--org",
+        ORG,
+        "--format",
+        "xlsx",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        std::fs::read(&out)
+            .expect("xlsx")
+            .starts_with(b"PK\x03\x04")
+    );
+
+    // The area's TNA workbook.
+    let out = f.dir.path().join("tna.xlsx");
+    let o = f.run(&[
+        "compliance",
+        "tna",
+        "--area",
+        AREA,
+        "--format",
+        "xlsx",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        std::fs::read(&out)
+            .expect("xlsx")
+            .starts_with(b"PK\x03\x04")
+    );
+
     // ICS: CRLF lines.
     let o = f.run(&["compliance", "alerts", "--org", ORG, "--format", "ics"]);
     assert_eq!(code(&o), 0);
@@ -920,4 +961,87 @@ fn area_unit_costs_price_the_training_needs_analysis() {
         "json",
     ]);
     assert_eq!(json(&o)["version"], 1);
+}
+
+/// Writes the shipped catalogue files to `dir`, with `topics.csv` changed by `edit`.
+fn catalogue_dir(dir: &Path, edit: impl Fn(&str) -> String) {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../compliance/data");
+    std::fs::create_dir_all(dir).expect("catalogue dir");
+    for name in [
+        "topics.csv",
+        "levels.csv",
+        "categories.csv",
+        "equivalences.csv",
+    ] {
+        let text = std::fs::read_to_string(data.join(name)).expect("shipped file");
+        let text = if name == "topics.csv" {
+            edit(&text)
+        } else {
+            text
+        };
+        std::fs::write(dir.join(name), text).expect("write catalogue file");
+    }
+}
+
+fn fire_safety_refresh(f: &Fixture) -> serde_json::Value {
+    let o = carecount(&["catalogue", "show", "--db", s(&f.db), "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let answer = json(&o);
+    answer["topics"]
+        .as_array()
+        .expect("topics")
+        .iter()
+        .find(|topic| topic["topic"] == "fire_safety")
+        .map(|topic| topic["refresh_months"].clone())
+        .expect("fire_safety")
+}
+
+#[test]
+fn catalogue_set_is_checked_whole_then_in_force() {
+    let f = Fixture::new();
+    // The shipped catalogue: fire safety every 36 months (§2).
+    assert_eq!(fire_safety_refresh(&f), 36);
+
+    // fire_safety is record 3 of topics.csv (header 1, health_safety 2); −12 is out of range.
+    let bad = f.dir.path().join("bad-catalogue");
+    catalogue_dir(&bad, |text| {
+        text.replacen(
+            "fire_safety,Fire safety,training,,36,",
+            "fire_safety,Fire safety,training,,-12,",
+            1,
+        )
+    });
+    let o = carecount(&["catalogue", "set", "--db", s(&f.db), "--dir", s(&bad)]);
+    assert_eq!(code(&o), 1);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("topics.csv:3:") && stderr.contains("[refresh_months] \"-12\""),
+        "{stderr}"
+    );
+    assert_eq!(fire_safety_refresh(&f), 36, "nothing changed");
+
+    // A clean directory with fire safety every 24 months: stored, then in force.
+    let good = f.dir.path().join("good-catalogue");
+    catalogue_dir(&good, |text| {
+        text.replacen(
+            "fire_safety,Fire safety,training,,36,",
+            "fire_safety,Fire safety,training,,24,",
+            1,
+        )
+    });
+    let o = carecount(&[
+        "catalogue",
+        "set",
+        "--db",
+        s(&f.db),
+        "--dir",
+        s(&good),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["version"], 1);
+    assert_eq!(fire_safety_refresh(&f), 24);
+    let o = f.run(&["compliance", "status", "--org", ORG, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
 }

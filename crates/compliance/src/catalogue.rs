@@ -151,6 +151,9 @@ pub struct CatalogueFiles<'a> {
     pub equivalences: (&'a str, &'a str),
 }
 
+/// The catalogue in force (see [`Catalogue::shipped`]).
+static IN_FORCE: OnceLock<Catalogue> = OnceLock::new();
+
 /// The checked catalogue.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
@@ -162,10 +165,11 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// The shipped catalogue, parsed once. The embedded files are checked by this crate's tests.
+    /// The catalogue in force, parsed once: the shipped files (checked by this crate's tests),
+    /// unless the binary installed an administrator's replacement with [`Catalogue::install`]
+    /// before first use (`carecount catalogue set`, §2).
     pub fn shipped() -> &'static Catalogue {
-        static SHIPPED: OnceLock<Catalogue> = OnceLock::new();
-        SHIPPED.get_or_init(|| match Catalogue::parse(Catalogue::shipped_files()) {
+        IN_FORCE.get_or_init(|| match Catalogue::parse(Catalogue::shipped_files()) {
             Ok(catalogue) => catalogue,
             // The shipped files parse cleanly (tested); an empty catalogue is the safe fallback.
             Err(_) => Catalogue {
@@ -176,6 +180,41 @@ impl Catalogue {
                 equivalences: Vec::new(),
             },
         })
+    }
+
+    /// Puts a replacement catalogue (checked by [`Catalogue::replacement`]) in force for this
+    /// process. Only before the catalogue is first used: false when it already was, and the
+    /// catalogue in force is then unchanged.
+    pub fn install(catalogue: Catalogue) -> bool {
+        IN_FORCE.set(catalogue).is_ok()
+    }
+
+    /// Checks an administrator's replacement catalogue whole (§2, §10): the four files, then the
+    /// shipped requirement profile and unit costs against it (a replacement may not drop a
+    /// topic or level they name). All messages are returned when any is an error.
+    pub fn replacement(files: CatalogueFiles<'_>) -> Result<Catalogue, Vec<Message>> {
+        let catalogue = Catalogue::parse(files)?;
+        let mut messages = Vec::new();
+        if let Err(found) = crate::profile::parse_requirements(
+            &catalogue,
+            "sfc-2024.csv (shipped profile)",
+            crate::profile::shipped_text(),
+        ) {
+            messages.extend(found);
+        }
+        if let Err(found) = crate::tna::parse_unit_costs(
+            &catalogue,
+            "unit-costs.csv (shipped)",
+            crate::tna::shipped_unit_costs_text(),
+            crate::tna::CostOrigin::Shipped,
+        ) {
+            messages.extend(found);
+        }
+        if crate::message::has_errors(&messages) {
+            Err(messages)
+        } else {
+            Ok(catalogue)
+        }
     }
 
     /// The shipped files' text.

@@ -11,7 +11,8 @@ use crate::facts::{RecordSource, TrainingRecord, Validity};
 use crate::message::{Message, MessageCode, Severity, has_errors};
 use crate::table;
 
-const HEADER: &[&str] = &[
+/// The columns of a `training import` file, in order (§8).
+pub const IMPORT_COLUMNS: [&str; 12] = [
     "localestid",
     "uniqueworkerid",
     "topic",
@@ -65,13 +66,26 @@ fn same_record(left: &EnteredRecord, right: &EnteredRecord) -> bool {
         && left.record.completed == right.record.completed
 }
 
+/// One record as a `training import` text: the header and one line, `fields` in
+/// [`IMPORT_COLUMNS`] order (so a form or flags go through the same checks as a file, §10).
+pub fn one_line_import(fields: [&str; 12]) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(IMPORT_COLUMNS)?;
+    writer.write_record(fields)?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| csv::Error::from(error.into_error()))?;
+    // The fields are `&str` and the writer adds only ASCII, so the text is UTF-8.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Checks a whole `training import` file. Any error rejects the file with every message.
 pub fn parse_training_import(
     context: ImportContext<'_>,
     file: &str,
     text: &str,
 ) -> Result<ImportOutcome, Vec<Message>> {
-    let rows = table::read(file, text, HEADER).map_err(|message| vec![message])?;
+    let rows = table::read(file, text, &IMPORT_COLUMNS).map_err(|message| vec![message])?;
     let catalogue = context.catalogue;
     let mut messages = Vec::new();
     let mut records: Vec<EnteredRecord> = Vec::new();

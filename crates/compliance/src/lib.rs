@@ -7,7 +7,9 @@
 //!
 //! It is NOT a store, a CLI or a web page: it opens no file, socket or database. The caller gives
 //! it plain values ([`StaffFacts`], [`TrainingRecord`], [`Exemption`]) and file text, and gets back
-//! values and [`Message`]s naming file, line, column and value.
+//! values and [`Message`]s naming file, line, column and value. [`from_store`] builds those
+//! values from a `carecount_store::Store` the caller opened (one organisation, an area, a
+//! training import check), for the CLI and the web app alike; who may ask is theirs to decide.
 //!
 //! The main types: [`Catalogue`] (topics, levels, the ASC-WDS category mapping), [`Profile`] (the
 //! requirement rows in force, shipped `sfc-2024` plus an organisation's overrides), [`Rules`]

@@ -15,6 +15,11 @@ use crate::status::{Detail, StaffStatus, Status};
 use crate::table;
 
 const UNIT_COSTS: &str = include_str!("../data/unit-costs.csv");
+
+/// The shipped unit costs' CSV text (§6).
+pub fn shipped_unit_costs_text() -> &'static str {
+    UNIT_COSTS
+}
 const UNIT_COSTS_HEADER: &[&str] = &[
     "topic",
     "level",

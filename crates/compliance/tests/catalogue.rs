@@ -129,3 +129,56 @@ fn every_a16_category_is_mapped() {
             .any(|row| row.topic == "other" || row.topic == "coshh")
     );
 }
+
+#[test]
+fn a_replacement_catalogue_is_checked_whole() {
+    // The shipped files are a valid replacement of themselves.
+    assert!(Catalogue::replacement(Catalogue::shipped_files()).is_ok());
+
+    // fire_safety is record 3 of topics.csv (header 1, health_safety 2): refresh −12 is out of
+    // range (§10: 1–999 or blank).
+    let shipped = Catalogue::shipped_files();
+    let topics = shipped.topics.1.replacen(
+        "fire_safety,Fire safety,training,,36,",
+        "fire_safety,Fire safety,training,,-12,",
+        1,
+    );
+    let files = carecount_compliance::catalogue::CatalogueFiles {
+        topics: ("topics.csv", &topics),
+        ..shipped
+    };
+    let Err(messages) = Catalogue::replacement(files) else {
+        panic!("a refresh of -12 was accepted")
+    };
+    assert!(
+        messages.iter().any(|message| message.file == "topics.csv"
+            && message.line == 3
+            && message.column == "refresh_months"
+            && message.value == "-12"
+            && message.code.as_str() == "out_of_range"),
+        "{messages:?}"
+    );
+
+    // Dropping a level the shipped profile asks for (safeguarding `platinum`, §3.3) is refused
+    // naming the shipped profile, so no organisation is left with a row that cannot apply.
+    let levels: String = shipped
+        .levels
+        .1
+        .lines()
+        .filter(|line| !line.starts_with("bronze_platinum,platinum,"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let files = carecount_compliance::catalogue::CatalogueFiles {
+        levels: ("levels.csv", &levels),
+        ..shipped
+    };
+    let Err(messages) = Catalogue::replacement(files) else {
+        panic!("a catalogue without platinum was accepted")
+    };
+    assert!(
+        messages
+            .iter()
+            .any(|message| message.file.starts_with("sfc-2024.csv") && message.value == "platinum"),
+        "{messages:?}"
+    );
+}

@@ -105,3 +105,29 @@ fn import_checks_dates_levels_and_duplicates() {
         ]
     );
 }
+
+#[test]
+fn one_line_import_writes_the_header_and_quotes_a_comma() {
+    use carecount_compliance::import::one_line_import;
+    let text = one_line_import([
+        "WP1",
+        "W001",
+        "fire_safety",
+        "",
+        "2025-01-15",
+        "",
+        "12",
+        "",
+        "",
+        "",
+        "",
+        "refresher, classroom",
+    ])
+    .unwrap_or_else(|error| panic!("{error}"));
+    // The §8 header, then the fields with the note quoted (it holds a comma).
+    assert_eq!(
+        text,
+        "localestid,uniqueworkerid,topic,level,completed,expires,validity,title,provider,number,revalidation_due,notes\n\
+         WP1,W001,fire_safety,,2025-01-15,,12,,,,,\"refresher, classroom\"\n"
+    );
+}

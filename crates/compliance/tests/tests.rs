@@ -4,6 +4,7 @@
 mod util;
 
 mod catalogue;
+mod export;
 mod figures;
 mod import;
 mod profile;

@@ -884,8 +884,17 @@ pub(crate) fn write_training_line(
     } else {
         usual_validity.map_or(Validity::None, Validity::Months)
     };
-    let completed = (!chance(rng, 0.05))
-        .then(|| shift_days(earliest, rng.random_range(0..=span)).unwrap_or(as_of));
+    // One draw, as always (the stream of every later line and record is unchanged); it places
+    // the completion by the line's validity: see [`completion_days_back`].
+    let months = match validity {
+        Validity::Months(months) => Some(months),
+        Validity::Blank => usual_validity,
+        Validity::None => None,
+    };
+    let completed = (!chance(rng, 0.05)).then(|| {
+        let offset = rng.random_range(0..=span);
+        shift_days(as_of, -completion_days_back(offset, span, months)).unwrap_or(as_of)
+    });
     let expiry = match (validity, completed) {
         (Validity::Months(months), Some(done)) if chance(rng, 0.7) => {
             add_months(done, months).and_then(|date| shift_days(date, -1))
@@ -914,9 +923,64 @@ pub(crate) fn write_training_line(
     row.end();
 }
 
+/// Share of refreshable training lines completed within their validity on the upload's as-of
+/// date (valid or expiring there); the rest expired up to a year before. Employers mostly keep
+/// refreshers in date, so a registered manager sees most topics valid, some expiring and some
+/// overdue (issue 8 item 6; `docs/decisions/compliance.md`).
+const IN_DATE_SHARE: f64 = 0.8;
+
+/// How many days before the as-of date a line is completed, from a uniform draw `offset` in
+/// `0..=span` (`span` = days from the earliest possible completion to the as-of date):
+/// without a validity, uniformly over the span (as before); with `months` of validity, the
+/// first [`IN_DATE_SHARE`] of draws fall evenly within the validity (completed at most
+/// validity − 1 day ago, so still in date) and the rest up to a year (or one validity, when
+/// shorter) beyond it. Never more than `span` days back.
+fn completion_days_back(offset: i64, span: i64, months: Option<u32>) -> i64 {
+    if span <= 0 {
+        return 0;
+    }
+    let Some(months) = months.filter(|months| *months > 0) else {
+        return span - offset;
+    };
+    let u = offset.clamp(0, span) as f64 / span as f64;
+    // Days in `months` months, rounded down (365.25 / 12 = 30.4375 a month).
+    let window = (f64::from(months) * 30.4375).floor();
+    let back = if u < IN_DATE_SHARE {
+        (u / IN_DATE_SHARE) * (window - 1.0)
+    } else {
+        window + ((u - IN_DATE_SHARE) / (1.0 - IN_DATE_SHARE)) * window.min(365.0)
+    };
+    (back.floor() as i64).min(span)
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Validity {
     Months(u32),
     None,
     Blank,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::completion_days_back;
+
+    #[test]
+    fn completion_dates_fall_mostly_within_the_validity() {
+        // 12 months = floor(12 × 30.4375) = 365 days; span 1095 (three years).
+        // The first draw is today. Just short of 80% of the span (875 of 1095: u = 0.79909)
+        // is 0.79909 / 0.8 × 364 = 363.6 → 363 days back, in date; at 80% (876) the overdue
+        // share starts, 365 days back (a yearly line completed then ran out yesterday).
+        assert_eq!(completion_days_back(0, 1095, Some(12)), 0);
+        assert_eq!(completion_days_back(875, 1095, Some(12)), 363);
+        assert_eq!(completion_days_back(876, 1095, Some(12)), 365);
+        // Halfway through the in-date share: u = 438 / 1095 = 0.4, 0.4 / 0.8 × 364 = 182.
+        assert_eq!(completion_days_back(438, 1095, Some(12)), 182);
+        // Past it, overdue by up to a year: the last draw is 365 + 365 = 730 days back.
+        assert_eq!(completion_days_back(1095, 1095, Some(12)), 730);
+        // Never before the earliest possible date: 36 months = 1095 days, span 400.
+        assert_eq!(completion_days_back(400, 400, Some(36)), 400);
+        // Without a validity, uniform over the span as before (offset from the earliest day).
+        assert_eq!(completion_days_back(100, 1095, None), 995);
+        assert_eq!(completion_days_back(5, 0, Some(12)), 0);
+    }
 }

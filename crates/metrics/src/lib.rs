@@ -9,14 +9,17 @@
 //!   the local authority return check ([`tables`]);
 //! * workplace benchmarks with the LA → region → England fallback (§7, [`benchmark`]);
 //! * the area profile with region and England beside every figure, and trends across snapshots
-//!   ([`profile`]);
+//!   ([`profile`]), its region and England figures memoised across areas ([`memo`]) and kept in
+//!   the store's fact cache ([`results`]) so that one profile reads only its area's facts;
 //! * disclosure control (§6) as a separate layer applied by [`Audience`] ([`disclose`],
 //!   [`Disclose`]).
 //!
-//! It is NOT the store (it never reads a database or a file), NOT a renderer (HTML, XLSX and CSV
-//! belong to `carecount-reports`), and NOT the place where code tables live (those come from
-//! `carecount-codes`). It sees no personal field: ages arrive in whole years, never a date of
-//! birth, and no name, NI number or postcode is part of the facts.
+//! It is NOT the store (it touches SQLite only through `carecount-store`: [`load`] reads the
+//! records of a date and keeps their facts in the store's fact cache, in the binary form of
+//! [`codec`]), NOT a renderer (HTML, XLSX and CSV belong to `carecount-reports`), and NOT the
+//! place where code tables live (those come from `carecount-codes`). It sees no personal field:
+//! ages arrive in whole years, never a date of birth, and no name, NI number or postcode is part
+//! of the facts (nor, therefore, of the cache).
 //!
 //! ```
 //! use carecount_metrics::{GroupFilter, Snapshot, metric};
@@ -28,13 +31,16 @@
 //! ```
 
 mod classify;
+pub mod codec;
 pub mod disclosure;
 pub mod facts;
 pub mod from_domain;
 pub mod group;
 pub mod load;
+pub mod memo;
 pub mod metric;
 pub mod profile;
+pub mod results;
 pub mod stats;
 pub mod tables;
 pub mod value;
@@ -52,8 +58,9 @@ pub use facts::{
 pub use group::{
     Group, GroupDescription, GroupFilter, SnapshotIndex, current_on, parse_role_group, parse_sector,
 };
+pub use memo::ProfileMemo;
 pub use metric::{Reconciliation, compute, metric_names, reconcile};
-pub use profile::{AreaProfile, area_profile};
+pub use profile::{AreaProfile, area_profile, area_profile_indexed, area_profile_memo};
 pub use value::{Figure, FigureKind, MetricValue, SuppressionReason};
 
 /// Errors a caller can cause: unknown names or codes, or a filter a metric cannot take.

@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use crate::classify;
 use crate::disclosure::{Audience, Disclose, disclose};
-use crate::facts::Snapshot;
+use crate::facts::{Snapshot, WorkplaceFacts};
 use crate::group::{Group, GroupFilter, SnapshotIndex};
+use crate::memo::{Memoised, ProfileMemo, WorkplaceCount};
 use crate::metric::{METRIC_NAMES, compute};
 use crate::tables::{
     Demographics, Distribution, FieldCompleteness, PayRow, ReasonRow, ReturnCheck, contracts,
@@ -197,34 +198,63 @@ impl Levels {
         }
     }
 
-    /// Applies `narrow` to each level's filter and computes `make` for each.
-    fn compare<T>(
+    /// Applies `narrow` to each level's filter and computes `make` for each; the region and
+    /// England figures go through `memo` under `item` (what `make` computes).
+    fn compare<T: Memoised>(
         &self,
         index: &SnapshotIndex<'_>,
+        memo: &mut ProfileMemo,
+        item: &str,
         narrow: impl Fn(&mut GroupFilter),
         make: impl Fn(&Group<'_, '_>) -> T,
     ) -> Comparison<T> {
-        let at = |base: &GroupFilter| {
+        self.compare_where(index, memo, item, narrow, |_| true, make)
+    }
+
+    /// [`Levels::compare`] over the workplaces `keep` admits (`item` must name `keep`).
+    fn compare_where<T: Memoised>(
+        &self,
+        index: &SnapshotIndex<'_>,
+        memo: &mut ProfileMemo,
+        item: &str,
+        narrow: impl Fn(&mut GroupFilter),
+        keep: impl Fn(&WorkplaceFacts) -> bool + Copy,
+        make: impl Fn(&Group<'_, '_>) -> T,
+    ) -> Comparison<T> {
+        let narrowed = |base: &GroupFilter| {
             let mut filter = base.clone();
             narrow(&mut filter);
-            make(&index.group(&filter))
+            filter
         };
+        let mut at_level = |base: &GroupFilter| {
+            let filter = narrowed(base);
+            memo.get_or(index.as_of(), &filter, item, || {
+                make(&index.group_where(&filter, keep))
+            })
+        };
+        let region = self.region.as_ref().map(&mut at_level);
+        let england = at_level(&self.england);
         Comparison {
-            area: at(&self.area),
-            region: self.region.as_ref().map(at),
-            england: at(&self.england),
+            area: make(&index.group_where(&narrowed(&self.area), keep)),
+            region,
+            england,
         }
     }
 
     fn metrics(
         &self,
         index: &SnapshotIndex<'_>,
+        memo: &mut ProfileMemo,
         names: &[&str],
         narrow: impl Fn(&mut GroupFilter),
     ) -> Vec<Comparison<MetricValue>> {
         names
             .iter()
-            .map(|name| self.compare(index, &narrow, |group| compute_known(name, group)))
+            .map(|name| {
+                self.compare(index, memo, name, &narrow, |group| {
+                    compute_known(name, group)
+                })
+            })
             .collect()
     }
 }
@@ -254,7 +284,7 @@ fn compute_known(name: &str, group: &Group<'_, '_>) -> MetricValue {
 }
 
 /// The most common region code among the area's workplaces.
-fn infer_region(snapshot: &Snapshot, area: &str) -> Option<String> {
+pub(crate) fn infer_region(snapshot: &Snapshot, area: &str) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for workplace in &snapshot.workplaces {
         if workplace.area_code.as_deref() == Some(area)
@@ -272,6 +302,7 @@ fn infer_region(snapshot: &Snapshot, area: &str) -> Option<String> {
 fn breakdown(
     levels: &Levels,
     index: &SnapshotIndex<'_>,
+    memo: &mut ProfileMemo,
     names: &[&str],
     rows: Vec<(String, String, GroupFilter)>,
 ) -> Vec<BreakdownRow> {
@@ -279,7 +310,7 @@ fn breakdown(
         .map(|(key, label, narrow)| BreakdownRow {
             key,
             label,
-            metrics: levels.metrics(index, names, |filter| merge(filter, &narrow)),
+            metrics: levels.metrics(index, memo, names, |filter| merge(filter, &narrow)),
         })
         .collect()
 }
@@ -331,15 +362,42 @@ pub fn area_profile(
     region: Option<&str>,
     audience: Audience,
 ) -> Option<AreaProfile> {
-    let current = snapshots.iter().max_by_key(|snapshot| snapshot.as_of)?;
+    area_profile_memo(snapshots, area, region, audience, &mut ProfileMemo::new())
+}
+
+/// [`area_profile`] with the region and England figures taken from (and added to) `memo`, so
+/// that the profiles of many areas of the same data compute England once. The memo must only
+/// ever see snapshots of one store state: it is keyed by as-of date, level filter and figure,
+/// not by the data. The figures are cloned out of the memo before disclosure control.
+pub fn area_profile_memo(
+    snapshots: &[Snapshot],
+    area: &str,
+    region: Option<&str>,
+    audience: Audience,
+    memo: &mut ProfileMemo,
+) -> Option<AreaProfile> {
+    let indexes: Vec<SnapshotIndex<'_>> = snapshots.iter().map(SnapshotIndex::new).collect();
+    area_profile_indexed(&indexes, area, region, audience, memo)
+}
+
+/// [`area_profile_memo`] over snapshots already indexed (one [`SnapshotIndex::new`] per
+/// snapshot), so that the profiles of many areas index the snapshots once.
+pub fn area_profile_indexed(
+    indexes: &[SnapshotIndex<'_>],
+    area: &str,
+    region: Option<&str>,
+    audience: Audience,
+    memo: &mut ProfileMemo,
+) -> Option<AreaProfile> {
+    let index = indexes.iter().max_by_key(|index| index.snapshot().as_of)?;
+    let current = index.snapshot();
     let region = region
         .map(str::to_string)
         .or_else(|| infer_region(current, area));
     let levels = Levels::new(area, region.as_deref());
-    let index = SnapshotIndex::new(current);
     let area_group = index.group(&levels.area);
 
-    let headline = levels.metrics(&index, METRIC_NAMES, |_| {});
+    let headline = levels.metrics(index, memo, METRIC_NAMES, |_| {});
 
     let mut services: Vec<u32> = area_group
         .members()
@@ -361,8 +419,8 @@ pub fn area_profile(
             )
         })
         .collect();
-    let by_service = breakdown(&levels, &index, &BREAKDOWN_METRICS, service_rows);
-    let by_service_group = service_group_breakdown(&levels, &index, &services);
+    let by_service = breakdown(&levels, index, memo, &BREAKDOWN_METRICS, service_rows);
+    let by_service_group = service_group_breakdown(&levels, index, memo, &services);
 
     let mut sector_rows: Vec<(String, String, GroupFilter)> = Sector::ALL
         .iter()
@@ -385,8 +443,14 @@ pub fn area_profile(
             ..GroupFilter::default()
         },
     ));
-    let by_sector = breakdown(&levels, &index, &BREAKDOWN_METRICS, sector_rows);
-    let by_role_group = breakdown(&levels, &index, &BREAKDOWN_METRICS, role_group_rows(false));
+    let by_sector = breakdown(&levels, index, memo, &BREAKDOWN_METRICS, sector_rows);
+    let by_role_group = breakdown(
+        &levels,
+        index,
+        memo,
+        &BREAKDOWN_METRICS,
+        role_group_rows(false),
+    );
 
     let roles = roles_present(&area_group);
     let role_rows: Vec<(String, String, GroupFilter)> = roles
@@ -402,24 +466,36 @@ pub fn area_profile(
             )
         })
         .collect();
-    let by_job_role = breakdown(&levels, &index, &BREAKDOWN_METRICS, role_rows);
+    let by_job_role = breakdown(&levels, index, memo, &BREAKDOWN_METRICS, role_rows);
 
-    let mut pay_by_role = vec![levels.compare(&index, |_| {}, |group| pay_row(group, None))];
-    pay_by_role.extend(
-        roles
-            .iter()
-            .map(|role| levels.compare(&index, |_| {}, |group| pay_row(group, Some(*role)))),
-    );
+    let mut pay_by_role = vec![levels.compare(
+        index,
+        memo,
+        "pay_row/all",
+        |_| {},
+        |group| pay_row(group, None),
+    )];
+    for role in &roles {
+        pay_by_role.push(levels.compare(
+            index,
+            memo,
+            &format!("pay_row/{role}"),
+            |_| {},
+            |group| pay_row(group, Some(*role)),
+        ));
+    }
 
     let qualifications = breakdown(
         &levels,
-        &index,
+        index,
+        memo,
         &["qualification_l2_rate"],
         role_group_rows(true),
     );
     let care_certificate = breakdown(
         &levels,
-        &index,
+        index,
+        memo,
         &["care_certificate_rate"],
         role_group_rows(true),
     );
@@ -432,11 +508,20 @@ pub fn area_profile(
                 .unreconciled
         })
         .count();
-    let without_area = current
-        .workplaces
-        .iter()
-        .filter(|workplace| workplace.area_code.is_none())
-        .count();
+    let without_area = memo.get_or(
+        index.as_of(),
+        &levels.england,
+        "workplaces_without_area",
+        || {
+            WorkplaceCount(
+                current
+                    .workplaces
+                    .iter()
+                    .filter(|workplace| workplace.area_code.is_none())
+                    .count() as u64,
+            )
+        },
+    );
     let la_sector = GroupFilter {
         sector: Some(SectorFilter::Only(Sector::LocalAuthority)),
         ..levels.area.clone()
@@ -444,9 +529,11 @@ pub fn area_profile(
     let coverage = Coverage {
         workplaces: Figure::count(area_group.members().len() as f64),
         unreconciled_workplaces: Figure::count(unreconciled as f64),
-        workplaces_without_area: Figure::count(without_area as f64),
+        workplaces_without_area: Figure::count(without_area.0 as f64),
         record_completion: levels.compare(
-            &index,
+            index,
+            memo,
+            "record_completion",
             |_| {},
             |group| compute_known("record_completion", group),
         ),
@@ -455,16 +542,13 @@ pub fn area_profile(
         engagement: None,
     };
 
-    let mut ordered: Vec<&Snapshot> = snapshots.iter().collect();
-    ordered.sort_by_key(|snapshot| snapshot.as_of);
+    let mut ordered: Vec<&SnapshotIndex<'_>> = indexes.iter().collect();
+    ordered.sort_by_key(|snapshot_index| snapshot_index.snapshot().as_of);
     let trends = ordered
         .into_iter()
-        .map(|snapshot| {
-            let snapshot_index = SnapshotIndex::new(snapshot);
-            TrendPoint {
-                as_of: crate::format_date(snapshot.as_of),
-                metrics: levels.metrics(&snapshot_index, &TREND_METRICS, |_| {}),
-            }
+        .map(|snapshot_index| TrendPoint {
+            as_of: crate::format_date(snapshot_index.snapshot().as_of),
+            metrics: levels.metrics(snapshot_index, memo, &TREND_METRICS, |_| {}),
         })
         .collect();
 
@@ -483,12 +567,12 @@ pub fn area_profile(
         by_sector,
         by_role_group,
         by_job_role,
-        demographics: levels.compare(&index, |_| {}, demographics),
-        contracts: levels.compare(&index, |_| {}, contracts),
+        demographics: levels.compare(index, memo, "demographics", |_| {}, demographics),
+        contracts: levels.compare(index, memo, "contracts", |_| {}, contracts),
         pay_by_role,
         qualifications,
         care_certificate,
-        leavers_reasons: levels.compare(&index, |_| {}, leavers_reasons),
+        leavers_reasons: levels.compare(index, memo, "leavers_reasons", |_| {}, leavers_reasons),
         coverage,
         trends,
     };
@@ -500,6 +584,7 @@ pub fn area_profile(
 fn service_group_breakdown(
     levels: &Levels,
     index: &SnapshotIndex<'_>,
+    memo: &mut ProfileMemo,
     area_services: &[u32],
 ) -> Vec<BreakdownRow> {
     let mut labels: Vec<&'static str> = area_services
@@ -511,20 +596,20 @@ fn service_group_breakdown(
     labels
         .into_iter()
         .map(|label| {
-            let in_group = |service: u32| classify::service_group_label(service) == Some(label);
+            let in_group = move |workplace: &WorkplaceFacts| {
+                classify::service_group_label(workplace.main_service) == Some(label)
+            };
             let metrics = BREAKDOWN_METRICS
                 .iter()
                 .map(|name| {
-                    let at = |base: &GroupFilter| {
-                        let group =
-                            index.group_where(base, |workplace| in_group(workplace.main_service));
-                        compute_known(name, &group)
-                    };
-                    Comparison {
-                        area: at(&levels.area),
-                        region: levels.region.as_ref().map(at),
-                        england: at(&levels.england),
-                    }
+                    levels.compare_where(
+                        index,
+                        memo,
+                        &format!("service_group/{label}/{name}"),
+                        |_| {},
+                        in_group,
+                        |group| compute_known(name, group),
+                    )
                 })
                 .collect();
             BreakdownRow {

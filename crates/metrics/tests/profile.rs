@@ -104,3 +104,48 @@ fn commissioner_profile_withholds_small_figures_everywhere() {
 fn no_snapshot_no_profile() {
     assert!(area_profile(&[], "A", None, Audience::Employer).is_none());
 }
+
+#[test]
+fn a_shared_memo_gives_the_same_profiles_and_computes_england_once() {
+    use carecount_metrics::{ProfileMemo, area_profile_memo};
+    let snapshots = [current()];
+    let mut memo = ProfileMemo::new();
+    for audience in [Audience::Employer, Audience::Commissioner] {
+        for area in ["A", "B", "C"] {
+            let alone = area_profile(&snapshots, area, None, audience).unwrap();
+            let shared = area_profile_memo(&snapshots, area, None, audience, &mut memo).unwrap();
+            assert_eq!(
+                serde_json::to_string(&shared).unwrap(),
+                serde_json::to_string(&alone).unwrap()
+            );
+            assert_eq!(shared, alone);
+        }
+    }
+}
+
+#[test]
+fn the_memo_is_hit_for_england_and_a_shared_region() {
+    use carecount_metrics::{ProfileMemo, area_profile_memo};
+    let snapshots = [current()];
+    let mut memo = ProfileMemo::new();
+    area_profile_memo(&snapshots, "A", None, Audience::Employer, &mut memo).unwrap();
+    // Look-ups per level (A and B: service 2, job role 8, region R): headline 18, by service
+    // 1 × 5, by service group 1 × 5, by sector 5 × 5, by role group 4 × 5, by job role 1 × 5,
+    // pay 2 (all + role 8), qualifications 5, Care Certificate 5, record completion 1,
+    // demographics 1, contracts 1, leavers' reasons 1, trends 8 = 102; two levels = 204, plus
+    // England's workplaces without area = 205. Within A, the 8 trend metrics, the "all" rows
+    // of qualifications and Care Certificate and record completion repeat headline figures:
+    // 11 hits per level, 22 in all; 205 - 22 = 183 computed.
+    assert_eq!(memo.hits(), 22);
+    assert_eq!(memo.computed(), 183);
+    assert_eq!(memo.len(), 183);
+    // B has the same region, service and role: all 205 look-ups are hits, nothing computed.
+    area_profile_memo(&snapshots, "B", None, Audience::Employer, &mut memo).unwrap();
+    assert_eq!(memo.hits(), 22 + 205);
+    assert_eq!(memo.computed(), 183);
+    // C (region S): England's 102 + 1 are hits (none repeat inside the profile that are not
+    // already held), region S's 102 look-ups compute 102 - 11 = 91 and hit 11.
+    area_profile_memo(&snapshots, "C", None, Audience::Employer, &mut memo).unwrap();
+    assert_eq!(memo.hits(), 22 + 205 + 103 + 11);
+    assert_eq!(memo.computed(), 183 + 91);
+}

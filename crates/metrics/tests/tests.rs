@@ -3,9 +3,11 @@
 mod common;
 
 mod benchmarks;
+mod cache;
 mod disclosure;
 mod distributions;
 mod posts;
 mod profile;
 mod properties;
 mod rates;
+mod results;

@@ -3,8 +3,8 @@
 //!
 //! 1. One LA, Monte Carlo: the demo LA, 1,000 runs × 60 quarters, default rows and percentiles,
 //!    JSON written to memory; baseline only, then the full §8 example (baseline + 5 variants).
-//! 2. National, deterministic: 153 LA-sized runs (the demo LA's cells and parameters, since the
-//!    shipped areas table lists no real LAs yet), 15 years, JSON for each.
+//! 2. National, deterministic: every LA of the shipped areas table (153 councils), 15 years,
+//!    projected over the cores, merged as `"la:*"` and written as JSON; estimation timed apart.
 
 use std::time::Instant;
 
@@ -64,36 +64,88 @@ fn main() {
         }
     }
 
-    // 153 areas shared over the machine's cores (2 here), each area on one thread, as the
-    // national run of §15 would be.
+    // Every LA of the shipped areas table (153 councils, each an equal share of its region's
+    // tables until LA tables ship), as `area = "la:*"` runs them. Estimation (inputs and
+    // calibration per LA) is timed apart, as §15 says; then the deterministic projections over the
+    // machine's cores, the merge and the JSON.
+    let Ok(all_areas) = carecount_planning::tables::areas(&tables) else {
+        eprintln!("areas table does not parse");
+        return;
+    };
+    let councils = carecount_planning::tables::every_la(&all_areas);
+    let start = Instant::now();
+    let mut prepared = Vec::new();
+    for council in &councils {
+        match area_inputs(&tables, &baseline, &council.code, base_year) {
+            Ok(area) => prepared.push(area),
+            Err(error) => {
+                eprintln!("{} inputs fail: {error}", council.code);
+                return;
+            }
+        }
+    }
+    let assembled = start.elapsed().as_secs_f64();
+    for area in &mut prepared {
+        if calibrate(area, &baseline, base_year).is_err() {
+            eprintln!("calibration fails for {}", area.area_code);
+            return;
+        }
+    }
+    println!(
+        "national estimation, {} LAs: {:.3} s (inputs {assembled:.3} s, calibration {:.3} s)",
+        prepared.len(),
+        start.elapsed().as_secs_f64(),
+        start.elapsed().as_secs_f64() - assembled
+    );
     let start = Instant::now();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let bytes: usize = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..cores)
-            .map(|worker| {
-                let (baseline, inputs) = (&baseline, &inputs);
-                scope.spawn(move || {
-                    let mut bytes = 0;
-                    for _ in (worker..153).step_by(cores) {
-                        let options = RunOptions {
-                            runs: Some(0),
-                            threads: 1,
-                            ..RunOptions::default()
-                        };
-                        if let Ok(Ok(json)) =
-                            project(baseline, inputs, options).map(|p| to_json(&p))
-                        {
-                            bytes += json.len();
+    let mut projections: Vec<(usize, carecount_planning::Projection)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..cores)
+                .map(|worker| {
+                    let (baseline, prepared) = (&baseline, &prepared);
+                    scope.spawn(move || {
+                        let mut out = Vec::new();
+                        for index in (worker..prepared.len()).step_by(cores) {
+                            let options = RunOptions {
+                                runs: Some(0),
+                                threads: 1,
+                                ..RunOptions::default()
+                            };
+                            if let Some(area) = prepared.get(index)
+                                && let Ok(projection) = project(baseline, area, options)
+                            {
+                                out.push((index, projection));
+                            }
                         }
-                    }
-                    bytes
+                        out
+                    })
                 })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
-    });
-    println!(
-        "national deterministic, 153 LA-sized areas × 15 years: {:.3} s, JSON {bytes} bytes",
-        start.elapsed().as_secs_f64()
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+    projections.sort_by_key(|(index, _)| *index);
+    let projected = start.elapsed().as_secs_f64();
+    let count = projections.len();
+    let merged = carecount_planning::montecarlo::merge_projections(
+        projections.into_iter().map(|(_, p)| p).collect(),
     );
+    let merged_at = start.elapsed().as_secs_f64();
+    match merged.map(|p| to_json(&p)) {
+        Some(Ok(json)) => println!(
+            "national deterministic, {count} LAs × 15 years, merged JSON: {:.3} s \
+             (projections {projected:.3} s, merge {:.3} s, JSON {:.3} s), {} bytes",
+            start.elapsed().as_secs_f64(),
+            merged_at - projected,
+            start.elapsed().as_secs_f64() - merged_at,
+            json.len()
+        ),
+        other => eprintln!(
+            "national run failed: {:?}",
+            other.map(|r| r.map(|j| j.len()))
+        ),
+    }
 }

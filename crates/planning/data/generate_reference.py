@@ -34,7 +34,8 @@ def write(name, header, rows):
 
 os.makedirs(OUT, exist_ok=True)
 
-# areas
+# areas (England, regions, demo LA; the 153 councils are appended at load time from the
+# carecount-codes crate by tables::shipped_areas_text, so they are not written here)
 rows = [(ENGLAND, "England", "england", "", "ONS codes", "2024", )]
 rows += [(c, n, "region", ENGLAND, "ONS codes", "2024") for c, n, _ in REGIONS]
 rows += [(DEMO, "Demo LA", "la", "E12000003", "carecount fictional demo area", "2025")]

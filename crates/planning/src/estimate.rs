@@ -50,6 +50,8 @@ pub struct WorkplaceFacts {
     pub utilisation: Option<f64>,
     /// SERVICEUSERS codes.
     pub service_users: Vec<u16>,
+    /// REASONS with positional REASONNOS: (reason code, leavers).
+    pub leaving_reasons: Vec<(u32, f64)>,
 }
 
 /// Staff facts (§12). No personal field: ages and durations only.
@@ -198,7 +200,100 @@ pub fn shrunk_hazard(events: f64, exposure_years: f64, beta: f64, parent: f64) -
             0.0
         };
     }
-    (events + beta) / (exposure_years + beta / parent)
+    let denominator = exposure_years + beta / parent;
+    if denominator <= 0.0 {
+        // No exposure and no prior (β = 0): nothing to estimate from, keep the parent.
+        return parent;
+    }
+    (events + beta) / denominator
+}
+
+/// Leavers with a reason a data set needs before its destination shares replace the tables'.
+pub const MIN_DESTINATION_LEAVERS: f64 = 20.0;
+
+/// Leavers by destination (§5 "Destinations") from the workplaces' REASONS/REASONNOS through the
+/// `leaving_reasons` map (code → destination index); codes the map does not list are `unknown`.
+/// `None` when the map is empty or fewer than [`MIN_DESTINATION_LEAVERS`] leavers give a reason.
+pub fn destination_counts(workplaces: &[WorkplaceFacts], map: &[(u32, usize)]) -> Option<[f64; 4]> {
+    if map.is_empty() {
+        return None;
+    }
+    let mut counts = [0.0; 4];
+    for (code, leavers) in workplaces.iter().flat_map(|w| w.leaving_reasons.iter()) {
+        if !leavers.is_finite() || *leavers <= 0.0 {
+            continue;
+        }
+        let destination = map
+            .iter()
+            .find(|(mapped, _)| mapped == code)
+            .map_or(3, |(_, destination)| *destination);
+        if let Some(slot) = counts.get_mut(destination) {
+            *slot += leavers;
+        }
+    }
+    (counts.iter().sum::<f64>() >= MIN_DESTINATION_LEAVERS).then_some(counts)
+}
+
+/// Leaving events (of records of known age) a data set needs before its age factors replace the
+/// tables' (the threshold §5 gives the mixes: < 20 → parent).
+pub const MIN_AGE_FACTOR_EVENTS: f64 = 20.0;
+
+/// The shrinkage chain of §5 for h_los(b | g, s): the cell shrinks to (g, all), which shrinks to
+/// (all, all), which shrinks to the tables' hazard (the area's own, else region, else England, as
+/// the tables were resolved), each step (D + β)/(E + β/h_parent) on that level's pooled events and
+/// exposure. The tables' (all, all) parent of a band is their exposure-weighted mean hazard over
+/// (g, s) (the plain mean where the band has no exposure), which is the table's value when it has
+/// one hazard per band. Cells without exposure get their (g, all) value.
+pub fn hazard_chain(
+    events: &[[[f64; 8]; 7]],
+    exposure: &[[[f64; 8]; 7]],
+    table: &[[[f64; 8]; 7]],
+    beta: f64,
+) -> Vec<[[f64; 8]; 7]> {
+    let groups = events.len().min(exposure.len()).min(table.len());
+    let mut out = table.to_vec();
+    for b in 0..8 {
+        let (mut d_all, mut e_all, mut weighted, mut plain, mut cells) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for g in 0..groups {
+            for s in 0..7 {
+                d_all += events[g][s][b];
+                e_all += exposure[g][s][b];
+                weighted += table[g][s][b] * exposure[g][s][b];
+                plain += table[g][s][b];
+                cells += 1.0;
+            }
+        }
+        let table_parent = if e_all > 0.0 {
+            weighted / e_all
+        } else if cells > 0.0 {
+            plain / cells
+        } else {
+            0.0
+        };
+        let all_all = shrunk_hazard(d_all, e_all, beta, table_parent);
+        for g in 0..groups {
+            let d_g: f64 = (0..7).map(|s| events[g][s][b]).sum();
+            let e_g: f64 = (0..7).map(|s| exposure[g][s][b]).sum();
+            let role_all = shrunk_hazard(d_g, e_g, beta, all_all);
+            for s in 0..7 {
+                out[g][s][b] = shrunk_hazard(events[g][s][b], exposure[g][s][b], beta, role_all);
+            }
+        }
+    }
+    out
+}
+
+/// The age factor shrunk to a parent factor: (D_a + β)/(Ê_a + β/f_parent). With f_parent = 1 it
+/// is §5's (D_a + β)/(Ê_a + β); without data it is the parent (the tables' factor).
+pub fn shrunk_age_factor(events: f64, expected: f64, beta: f64, parent: f64) -> f64 {
+    if parent <= 0.0 {
+        return age_factor(events, expected, beta);
+    }
+    let denominator = expected + beta / parent;
+    if denominator <= 0.0 {
+        return parent;
+    }
+    (events + beta) / denominator
 }
 
 /// The age factor (D_a + β)/(Ê_a + β) (§5).
@@ -544,12 +639,22 @@ pub fn apply_data_set(
         }
     }
 
+    // Destinations (§5): REASONNOS of the base snapshot's workplaces by the `leaving_reasons`
+    // map, unmapped codes unknown; used when the map lists a code and ≥ 20 leavers give a reason.
+    if let Some(counts) = destination_counts(&base.workplaces, &inputs.reason_destinations) {
+        let total: f64 = counts.iter().sum();
+        inputs.destinations = counts.map(|count| count / total);
+        inputs.destination_counts = Some(counts);
+    }
+
     // Joiner mixes (§5): records started in the 12 months before D0; < 20 records → parent.
     let window_start = as_of - time::Duration::days(365);
     let mut counts = [[0.0f64; 8]; 5];
     let mut moves = [0.0f64; 5];
     let mut totals = [0.0f64; 5];
     let mut ages = [0.0f64; 9];
+    // Experience (start year − STARTINSECT) of joiners who answered it: the sector-basis LOS mix.
+    let mut experience = [0.0f64; 8];
     for staff in base
         .staff
         .iter()
@@ -580,6 +685,10 @@ pub fn apply_data_set(
             }
         }
         ages[age_band_of(staff.age_years.unwrap_or(40.0))] += 1.0;
+        if let Some(sector_year) = staff.start_in_sector {
+            let years = (start.year() - sector_year).max(0);
+            experience[los_band_of(f64::from(years))] += 1.0;
+        }
     }
     let mut source_counts = [[0.0f64; 8]; 4];
     for g in 0..4 {
@@ -604,6 +713,10 @@ pub fn apply_data_set(
     if age_total >= 20.0 {
         inputs.joiner_age = ages.map(|a| a / age_total);
     }
+    let experience_total: f64 = experience.iter().sum();
+    if experience_total >= 20.0 {
+        inputs.joiner_los = experience.map(|e| e / experience_total);
+    }
     for g in 0..4 {
         if pay_n[g] > 0.0 {
             inputs.pay[g] = Some(pay_sum[g] / pay_n[g]);
@@ -614,6 +727,9 @@ pub fn apply_data_set(
     let edges: Vec<f64> = LOS_EDGES.to_vec();
     let mut events = vec![[[0.0f64; 8]; 7]; 4];
     let mut exposure = vec![[[0.0f64; 8]; 7]; 4];
+    // By age band at entry to observation, for the age factors (records of known age only).
+    let mut age_events = [0.0f64; 9];
+    let mut age_exposure = vec![vec![[[0.0f64; 8]; 7]; 4]; 9];
     let mut km: HashMap<(usize, usize), Vec<SurvivalObservation>> = HashMap::new();
     for pair in snapshots.windows(2) {
         let (first, second) = (pair[0], pair[1]);
@@ -662,6 +778,13 @@ pub fn apply_data_set(
                 events[g][s][b] += e[b];
                 exposure[g][s][b] += x[b];
             }
+            if let Some(age) = staff.age_years {
+                let a = age_band_of(age);
+                age_events[a] += e.iter().sum::<f64>();
+                for b in 0..8 {
+                    age_exposure[a][g][s][b] += x[b];
+                }
+            }
             let exit = match outcome {
                 PairOutcome::Stayed => los + window,
                 _ => los + window / 2.0,
@@ -699,6 +822,12 @@ pub fn apply_data_set(
             add_exposure(&edges, &mut x, 0.0, observed);
             for b in 0..8 {
                 exposure[g][s][b] += x[b];
+            }
+            if let Some(age) = staff.age_years {
+                let a = age_band_of((age - observed).max(0.0));
+                for b in 0..8 {
+                    age_exposure[a][g][s][b] += x[b];
+                }
             }
             km.entry((g, s)).or_default().push(SurvivalObservation {
                 entry: 0.0,
@@ -758,18 +887,31 @@ pub fn apply_data_set(
             }
         }
     }
-    let total_events: f64 = events.iter().flatten().flatten().sum();
-    if total_events > 0.0 {
+    let total_exposure: f64 = exposure.iter().flatten().flatten().sum();
+    if total_exposure > 0.0 {
+        let estimated = hazard_chain(&events, &exposure, &inputs.hazards, beta);
         for g in 0..4 {
             for s in 0..7 {
                 for b in 0..8 {
-                    let parent = inputs.hazards[g][s][b];
+                    inputs.hazards[g][s][b] = estimated[g][s][b];
                     if exposure[g][s][b] > 0.0 {
-                        inputs.hazards[g][s][b] =
-                            shrunk_hazard(events[g][s][b], exposure[g][s][b], beta, parent);
                         inputs.hazard_events[g][s][b] = Some(events[g][s][b]);
                     }
                 }
+            }
+        }
+        if age_events.iter().sum::<f64>() >= MIN_AGE_FACTOR_EVENTS {
+            for a in 0..9 {
+                let mut expected = 0.0;
+                for g in 0..4 {
+                    for s in 0..7 {
+                        for b in 0..8 {
+                            expected += estimated[g][s][b] * age_exposure[a][g][s][b];
+                        }
+                    }
+                }
+                inputs.age_factors[a] =
+                    shrunk_age_factor(age_events[a], expected, beta, inputs.age_factors[a]);
             }
         }
     }
@@ -836,8 +978,9 @@ pub fn calibrate(
             continue;
         }
         let mut failure = None;
+        // One copy per role group; only its k changes between evaluations.
+        let mut trial = inputs.clone();
         let model = |k: f64| -> f64 {
-            let mut trial = inputs.clone();
             trial.level_k[g] = k;
             let spec = RunSpec {
                 scenario: &one_year,
@@ -862,7 +1005,7 @@ pub fn calibrate(
         }
         inputs.level_k[g] = k;
         inputs.level_leavers[g] = Some(reported);
-        rows.push((g, reported, at_one, k, workplaces));
+        rows.push((g, reported, at_one, k, workplaces, inputs.area_code.clone()));
     }
     inputs.calibration = rows;
     Ok(())

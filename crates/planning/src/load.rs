@@ -53,6 +53,11 @@ pub fn data_set(store: &Store, area: &str) -> Result<Option<DataSet>, StoreError
                         .iter()
                         .filter_map(|u| u16::try_from(u.code).ok())
                         .collect(),
+                    leaving_reasons: r
+                        .leaving_reasons
+                        .iter()
+                        .map(|(code, leavers)| (*code, f64::from(*leavers)))
+                        .collect(),
                 }
             })
             .collect();

@@ -145,6 +145,8 @@ pub struct AreaInputs {
     pub destinations: [f64; 4],
     /// Counts behind the destination shares (Dirichlet draws), if known.
     pub destination_counts: Option<[f64; 4]>,
+    /// REASONS code → destination index, from the `leaving_reasons` table (§5 "Destinations").
+    pub reason_destinations: Vec<(u32, usize)>,
     /// Joiner source shares per role group (sum 1 over the 7 external sources; pipeline 0).
     pub sources: [[f64; 8]; 4],
     /// Counts behind the source shares, if known.
@@ -173,8 +175,9 @@ pub struct AreaInputs {
     pub warnings: Vec<Warning>,
     /// Tables used.
     pub inputs: Vec<InputInfo>,
-    /// Calibration rows (§10): role group, reported, model at k = 1, k, workplaces.
-    pub calibration: Vec<(usize, f64, f64, f64, f64)>,
+    /// Calibration rows (§10): role group, reported, model at k = 1, k, workplaces, area code.
+    /// The area code is last, so merged `"la:*"` projections keep each LA's rows apart.
+    pub calibration: Vec<(usize, f64, f64, f64, f64, String)>,
     /// Share of the area's posts the base stock covers before `base_total` scaling.
     pub coverage: f64,
     /// Kaplan–Meier survival rows (§5): role group, setting, months, s, low, high.
@@ -207,6 +210,7 @@ impl AreaInputs {
             age_factors: [1.0; 9],
             destinations: [0.0, 0.0, 0.0, 1.0],
             destination_counts: None,
+            reason_destinations: Vec::new(),
             sources,
             source_counts: None,
             move_share: [0.0; 4],
@@ -383,6 +387,12 @@ pub fn area_inputs(
         }
     }
 
+    if let Some(share) = la_share(set, &all_areas, &this, &chain, "population", &mut warnings) {
+        for row in &mut inputs.population {
+            row.population *= share;
+        }
+    }
+
     // Prevalence (no area column).
     if let Some(table) = set.whole("prevalence") {
         note_input(&mut infos, table);
@@ -417,6 +427,17 @@ pub fn area_inputs(
         false,
     )? {
         inputs.blocks = base_blocks(table, &rows, scenario, base_year, &mut warnings)?;
+    }
+    if let Some(share) = la_share(set, &all_areas, &this, &chain, "base_stock", &mut warnings) {
+        for block in &mut inputs.blocks {
+            block.filled *= share;
+            block.vacant *= share;
+            block.starters *= share;
+            block.leavers *= share;
+            for cell in &mut block.cells {
+                *cell *= share;
+            }
+        }
     }
     if let Some(total) = scenario.data.base_total {
         let current: f64 = inputs.blocks.iter().map(|block| block.filled).sum();
@@ -739,6 +760,26 @@ pub fn area_inputs(
             note_input(&mut infos, table);
         }
     }
+    if let Some(table) = set.whole("leaving_reasons") {
+        for row in &table.rows {
+            let code = table.non_negative(row, "reason_code")?;
+            if code.fract() != 0.0 || code > f64::from(u32::MAX) {
+                return Err(table
+                    .err(row, 0, "reason_code must be a whole number")
+                    .into());
+            }
+            let Some(destination) = index_of(&DESTINATIONS, table.text(row, "destination")) else {
+                return Err(table
+                    .err(
+                        row,
+                        2,
+                        format!("destination must be one of {}", DESTINATIONS.join(", ")),
+                    )
+                    .into());
+            };
+            inputs.reason_destinations.push((code as u32, destination));
+        }
+    }
 
     for info in &infos {
         if info.status.contains("secondary") || info.status.contains("interim") {
@@ -762,6 +803,47 @@ pub fn area_inputs(
     inputs.warnings = warnings;
     inputs.inputs = infos;
     Ok(inputs)
+}
+
+/// For an LA without rows of its own in an extensive table (`population`, `base_stock`), the
+/// share of the parent's rows it takes: 1/n, n = the LAs under that parent without rows of their
+/// own, so the LAs of a region sum to the region (decision in docs/decisions/planning.md).
+/// `None` when the area is not an LA or has its own rows.
+fn la_share(
+    set: &TableSet,
+    all_areas: &[Area],
+    this: &Area,
+    chain: &[String],
+    name: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<f64> {
+    if this.level != "la" {
+        return None;
+    }
+    let (_, _, used) = set.rows_for_area(name, chain)?;
+    if used == this.code {
+        return None;
+    }
+    let with_rows: std::collections::HashSet<&str> = set
+        .named(name)
+        .into_iter()
+        .flat_map(|table| table.rows.iter().map(|row| table.text(row, "area_code")))
+        .collect();
+    let sharing = all_areas
+        .iter()
+        .filter(|area| area.level == "la" && !with_rows.contains(area.code.as_str()))
+        .filter(|area| area_chain(all_areas, &area.code).is_some_and(|c| c.contains(&used)))
+        .count()
+        .max(1);
+    warn(
+        warnings,
+        "la_share_of_parent",
+        format!(
+            "table {name}: no rows for {}, using 1/{sharing} of {used}'s (interim)",
+            this.code
+        ),
+    );
+    Some(1.0 / sharing as f64)
 }
 
 type Fetched<'s> = Option<(&'s RawTable, Vec<&'s crate::tables::Row>)>;

@@ -257,8 +257,8 @@ pub fn to_json(projection: &Projection) -> Result<String, serde_json::Error> {
             .inputs
             .calibration
             .iter()
-            .map(|(g, reported, k1, k, workplaces)| CalibrationJson {
-                area: &p.inputs.area_code,
+            .map(|(g, reported, k1, k, workplaces, area)| CalibrationJson {
+                area,
                 role_group: ROLE_GROUPS.get(*g).copied().unwrap_or("all"),
                 leavers_reported: *reported,
                 leavers_model_k1: *k1,
@@ -266,11 +266,8 @@ pub fn to_json(projection: &Projection) -> Result<String, serde_json::Error> {
                 workplaces: finite(*workplaces),
             })
             .collect(),
-        rows: p
-            .rows
-            .iter()
-            .map(|row| row_json(row, percentiles))
-            .collect(),
+        // Rows are spliced in below, serialised in parallel (the bulk of a national run).
+        rows: Vec::new(),
         comparisons: p
             .comparisons
             .iter()
@@ -339,9 +336,95 @@ pub fn to_json(projection: &Projection) -> Result<String, serde_json::Error> {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string(&document)?;
-    text.push('\n');
-    Ok(text)
+    let text = serde_json::to_string(&document)?;
+    // `,"rows":[]` cannot occur earlier: string values escape their quotes.
+    let marker = ",\"rows\":[]";
+    let at = text
+        .find(marker)
+        .ok_or_else(|| <serde_json::Error as serde::ser::Error>::custom("rows marker missing"))?;
+    let (head, tail) = text.split_at(at + marker.len() - 1);
+    let parts = row_parts(&p.rows, percentiles)?;
+    let body: usize = parts.iter().map(|part| part.len() + 1).sum();
+    let mut out = String::with_capacity(head.len() + body + tail.len() + 1);
+    out.push_str(head);
+    let mut first = true;
+    for part in &parts {
+        if part.is_empty() {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(
+            std::str::from_utf8(part).map_err(|_| {
+                <serde_json::Error as serde::ser::Error>::custom("rows are not UTF-8")
+            })?,
+        );
+    }
+    out.push_str(tail);
+    out.push('\n');
+    Ok(out)
+}
+
+/// The rows serialised in consecutive chunks (compact, comma-separated inside a chunk), on up to
+/// 8 threads when there are many. Joined with commas inside `[` `]` they are byte-identical to
+/// serialising the whole `Vec` at once.
+fn row_parts(
+    rows: &[ProjectionRow],
+    percentiles: &[u32],
+) -> Result<Vec<Vec<u8>>, serde_json::Error> {
+    let chunk_text = |chunk: &[ProjectionRow]| -> Result<Vec<u8>, serde_json::Error> {
+        let mut out = Vec::new();
+        for (index, row) in chunk.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            } else {
+                serde_json::to_writer(&mut out, &row_json(row, percentiles))?;
+                // Rows are alike in size: reserve for the chunk once.
+                out.reserve((out.len() + 1) * chunk.len().saturating_sub(1) * 9 / 8);
+                continue;
+            }
+            serde_json::to_writer(&mut out, &row_json(row, percentiles))?;
+        }
+        Ok(out)
+    };
+    let threads = if rows.len() < 4096 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    let size = rows.len().div_ceil(threads).max(1);
+    if threads == 1 {
+        return Ok(vec![chunk_text(rows)?]);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(size)
+            .map(|chunk| scope.spawn(move || chunk_text(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(<serde_json::Error as serde::ser::Error>::custom(
+                        "a serialising thread failed",
+                    ))
+                })
+            })
+            .collect()
+    })
+}
+
+/// The rows as one JSON array (tests compare it with a single `serde_json` pass).
+#[cfg(test)]
+fn rows_text(rows: &[ProjectionRow], percentiles: &[u32]) -> Result<String, serde_json::Error> {
+    let parts: Vec<String> = row_parts(rows, percentiles)?
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .map(|part| String::from_utf8(part).unwrap_or_default())
+        .collect();
+    Ok(format!("[{}]", parts.join(",")))
 }
 
 fn csv_number(value: Option<f64>) -> String {
@@ -646,4 +729,54 @@ pub fn to_html(projection: &Projection) -> String {
     }
     html.push_str("</table></body></html>\n");
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::montecarlo::{RowKey, Stat};
+
+    #[test]
+    fn rows_in_parallel_chunks_are_the_same_bytes_as_one_vec() {
+        // 5,001 rows (over the 4,096 threshold, not a multiple of the chunk count), values
+        // varying per row, one null stat and a suppressed row.
+        let rows: Vec<ProjectionRow> = (0..5_001)
+            .map(|i| ProjectionRow {
+                scenario: "baseline".to_string(),
+                area: format!("E{:08}", i % 7),
+                year: 2025 + (i % 16) as i32,
+                period: "2025/26".to_string(),
+                key: RowKey {
+                    role_group: (i % 5 < 4).then_some(i % 5),
+                    setting: Some(i % 7),
+                    sector: None,
+                },
+                suppressed: i % 11 == 0,
+                coverage: 1.0,
+                values: (0..35)
+                    .map(|v| Stat {
+                        det: (v != 3).then_some(i as f64 * 0.1 + v as f64),
+                        mean: Some(v as f64 / 3.0),
+                        percentiles: vec![(10, Some(1.5)), (50, None), (90, Some(-2.25))],
+                    })
+                    .collect(),
+            })
+            .collect();
+        let percentiles = [10, 50, 90];
+        let whole: Vec<RowJson> = rows.iter().map(|r| row_json(r, &percentiles)).collect();
+        let expected = serde_json::to_string(&whole).unwrap_or_default();
+        let got = rows_text(&rows, &percentiles).unwrap_or_default();
+        assert!(expected.len() > 1_000_000);
+        assert_eq!(got, expected);
+        // Empty and small inputs too.
+        assert_eq!(rows_text(&[], &percentiles).unwrap_or_default(), "[]");
+        let one: Vec<RowJson> = rows[..1]
+            .iter()
+            .map(|r| row_json(r, &percentiles))
+            .collect();
+        assert_eq!(
+            rows_text(&rows[..1], &percentiles).unwrap_or_default(),
+            serde_json::to_string(&one).unwrap_or_default()
+        );
+    }
 }

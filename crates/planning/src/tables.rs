@@ -447,6 +447,43 @@ pub const SHIPPED: [(&str, &str); 14] = [
     ("costs", include_str!("../data/reference/costs.csv")),
 ];
 
+/// `source` of the council rows the shipped `areas` table gains from `carecount-codes`.
+pub const LA_AREA_SOURCE: &str = "ONS codes via carecount-codes; no LA tables shipped: the \
+region's tables are used, base stock and population as an equal share of the region (interim)";
+
+/// The shipped `areas` text with one `la` row per council of `carecount-codes` (§11 "areas lists
+/// every LA"), each under its region, appended after the shipped rows (England, regions, demo LA).
+/// Councils already listed in the shipped file are not repeated.
+pub fn shipped_areas_text(shipped: &str) -> String {
+    let quote = |field: &str| {
+        if field.contains([',', '"', '\n']) {
+            format!("\"{}\"", field.replace('"', "\"\""))
+        } else {
+            field.to_string()
+        }
+    };
+    let mut text = shipped.to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for council in &carecount_codes::tables().local_authorities {
+        let listed = shipped
+            .lines()
+            .any(|line| line.split(',').next() == Some(council.code.as_str()));
+        if listed {
+            continue;
+        }
+        text.push_str(&format!(
+            "{},{},la,{},{},2023\n",
+            quote(&council.code),
+            quote(&council.name),
+            quote(&council.region_code),
+            quote(LA_AREA_SOURCE),
+        ));
+    }
+    text
+}
+
 /// A set of raw tables: per name, the shipped one and any user ones (user rows replace shipped
 /// rows for every area they have rows for).
 #[derive(Debug, Clone, Default)]
@@ -460,6 +497,13 @@ impl TableSet {
     pub fn shipped() -> Result<TableSet, InputError> {
         let mut set = TableSet::default();
         for (name, text) in SHIPPED {
+            let owned;
+            let text = if name == "areas" {
+                owned = shipped_areas_text(text);
+                owned.as_str()
+            } else {
+                text
+            };
             set.tables.push(read_table(
                 name,
                 &format!("shipped:{name}.csv"),
@@ -544,6 +588,18 @@ pub fn areas(set: &TableSet) -> Result<Vec<Area>, InputError> {
         }
     }
     Ok(areas)
+}
+
+/// The areas `"la:*"` runs (§8): every `la` row, except the fictional demo LA when real
+/// councils are listed too (so national totals hold real councils only).
+pub fn every_la(areas: &[Area]) -> Vec<&Area> {
+    let all: Vec<&Area> = areas.iter().filter(|area| area.level == "la").collect();
+    let real: Vec<&Area> = all
+        .iter()
+        .copied()
+        .filter(|area| area.code != carecount_codes::DEMO_AREA_CODE)
+        .collect();
+    if real.is_empty() { all } else { real }
 }
 
 /// The area with a code or name, and its chain to England (itself first).

@@ -171,20 +171,32 @@ fn data_set_builds_blocks_and_survival() {
     assert_close(weight("dementia_65plus"), 6.0 / 17.0, 1e-12);
     assert_close(weight("pop_65_plus"), 5.5 / 17.0, 1e-12);
     assert_close(weight("pop_18_64"), 5.5 / 17.0, 1e-12);
-    // Hazards (§5), window w = 365/365.25 years, β = 5, table parent 0.3. Everyone started on
+    // Hazards (§5), window w = 365/365.25 years, β = 5, table hazard 0.3. Everyone started on
     // 2022-01-01, LOS 820/365.25 = 2.245 at t0 (band 2–5y): 11 stay (w each), 1 leaves at w/2.
-    // D = 1, E = 11w + w/2 → (1 + 5)/(E + 5/0.3).
+    // All data sit in one cell (direct care, care home), so the chain (all, all) → (g, all) →
+    // (g, s) shrinks the same D and E three times: h₁ = (D + 5)/(E + 5/0.3),
+    // h₂ = (D + 5)/(E + 5/h₁), h₃ = (D + 5)/(E + 5/h₂).
     let w = 365.0 / 365.25;
-    let parent = 5.0 / 0.3;
-    assert_close(inputs.hazards[0][1][4], 6.0 / (11.5 * w + parent), 1e-9);
+    let chain = |d: f64, e: f64| {
+        let h1 = (d + 5.0) / (e + 5.0 / 0.3);
+        let h2 = (d + 5.0) / (e + 5.0 / h1);
+        ((d + 5.0) / (e + 5.0 / h2), h2)
+    };
+    // Band 2–5y: D = 1, E = 11w + w/2.
+    let (cell, role_all) = chain(1.0, 11.5 * w);
+    assert_close(inputs.hazards[0][1][4], cell, 1e-9);
+    // A setting without data takes its (g, all) value h₂.
+    assert_close(inputs.hazards[0][0][4], role_all, 1e-9);
     // Unseen early leavers: each workplace STARTERS 1, no new records → 3 events at LOS w/3
     // (band 3–6m), each exposed 0.25 in 0–3m and w/3 − 0.25 in 3–6m.
     assert_close(
         inputs.hazards[0][1][1],
-        (3.0 + 5.0) / (3.0 * (w / 3.0 - 0.25) + parent),
+        chain(3.0, 3.0 * (w / 3.0 - 0.25)).0,
         1e-9,
     );
-    assert_close(inputs.hazards[0][1][0], 5.0 / (0.75 + parent), 1e-9);
+    assert_close(inputs.hazards[0][1][0], chain(0.0, 0.75).0, 1e-9);
+    // Only 1 leaver of known age (the unseen ones have none) < 20: age factors stay the tables'.
+    assert_eq!(inputs.age_factors, [1.0; 9]);
     // ρ = 17 posts ÷ 30 users.
     assert_close(inputs.posts_per_user[1], 17.0 / 30.0, 1e-12);
 }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod common;
+mod gaps;
 mod properties;
 mod required;
 mod smoke;

@@ -594,3 +594,459 @@ impl Store {
             .map_err(|error| self.account_error(error))
     }
 }
+
+/// An organisation as administrators see it: sizes and dates, no records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgSummary {
+    pub org: String,
+    /// Workplaces in its latest snapshot.
+    pub workplaces: u64,
+    /// Staff records in its latest snapshot.
+    pub staff: u64,
+    /// The as-of date of its latest snapshot (`None`: no snapshot yet).
+    pub latest_snapshot: Option<time::Date>,
+    /// Snapshots written (imports and forms).
+    pub snapshots: u64,
+}
+
+/// One workplace of an organisation's latest snapshot, for administrators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkplaceSummary {
+    pub localestid: String,
+    pub name: String,
+    /// ONS code (or a user's own area name) of the area it is placed in.
+    pub area_code: Option<String>,
+    pub area_name: Option<String>,
+    /// Staff records of the workplace.
+    pub staff: u64,
+}
+
+/// An area as administrators see it: what the store holds in it and who is assigned to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaSummary {
+    /// ONS code of the council (or a user's own area name).
+    pub code: String,
+    /// Its name as stored with the workplaces (`None`: only a commissioner's area, no workplace).
+    pub name: Option<String>,
+    /// Workplaces placed in it in their organisations' latest snapshots.
+    pub workplaces: u64,
+    /// Organisations with at least one of those workplaces.
+    pub organisations: u64,
+    /// Commissioners whose areas include it, by email.
+    pub commissioners: Vec<User>,
+}
+
+/// What [`Store::set_commissioner_area`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaChange {
+    /// The area was added to or removed from the commissioner's areas.
+    Changed,
+    /// Nothing to do: the commissioner already had (or already did not have) the area.
+    Unchanged,
+    /// There is no user with this id.
+    NoSuchUser,
+    /// The user is not a commissioner: areas belong to commissioners only.
+    NotACommissioner,
+    /// Removing it would leave the commissioner without an area (refused).
+    LastArea,
+}
+
+impl Store {
+    /// Every organisation in the store with the sizes of its latest snapshot, by id.
+    pub fn org_summaries(&self) -> Result<Vec<OrgSummary>, StoreError> {
+        self.org_summaries_where(None)
+    }
+
+    /// [`Store::org_summaries`] of one organisation (`None`: the store does not hold it).
+    pub fn org_summary(&self, org: &str) -> Result<Option<OrgSummary>, StoreError> {
+        Ok(self.org_summaries_where(Some(org))?.into_iter().next())
+    }
+
+    fn org_summaries_where(&self, only: Option<&str>) -> Result<Vec<OrgSummary>, StoreError> {
+        let run = || -> Result<Vec<OrgSummary>, Fail> {
+            let mut statement = self.connection.prepare(
+                "SELECT o.id,
+                    (SELECT count(*) FROM workplace_version w WHERE w.org = o.id AND w.valid_to IS NULL),
+                    (SELECT count(*) FROM staff_version s WHERE s.org = o.id AND s.valid_to IS NULL),
+                    (SELECT max(as_of) FROM snapshot n WHERE n.org = o.id),
+                    (SELECT count(*) FROM snapshot n WHERE n.org = o.id)
+                 FROM org o WHERE ?1 IS NULL OR o.id = ?1 ORDER BY o.id",
+            )?;
+            let mut rows = statement.query(params![only])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let org: String = row.get(0)?;
+                let latest: Option<String> = row.get(3)?;
+                let latest_snapshot = crate::codec::parse_optional_date(latest.as_deref(), || {
+                    format!("the latest snapshot date of {org}")
+                })?;
+                out.push(OrgSummary {
+                    workplaces: count(row.get(1)?),
+                    staff: count(row.get(2)?),
+                    snapshots: count(row.get(4)?),
+                    latest_snapshot,
+                    org,
+                });
+            }
+            Ok(out)
+        };
+        run().map_err(|fail| fail.at(&self.path))
+    }
+
+    /// The workplaces of the organisation's latest snapshot in upload order, each with its
+    /// number of staff records (empty when the store does not hold the organisation).
+    pub fn org_workplace_summaries(&self, org: &str) -> Result<Vec<WorkplaceSummary>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<WorkplaceSummary>> {
+            let mut staff_of = std::collections::HashMap::new();
+            let mut statement = self.connection.prepare(
+                "SELECT workplace_id, count(*) FROM staff_version
+                 WHERE org = ?1 AND valid_to IS NULL GROUP BY workplace_id",
+            )?;
+            let rows = statement.query_map([org], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+            })?;
+            for row in rows {
+                let (workplace, staff) = row?;
+                staff_of.insert(workplace, staff);
+            }
+            let mut statement = self.connection.prepare(
+                "SELECT workplace_id, localestid, name, area_code, area_name FROM workplace_version
+                 WHERE org = ?1 AND valid_to IS NULL ORDER BY ord, workplace_id",
+            )?;
+            let rows = statement.query_map([org], |row| {
+                let workplace: i64 = row.get(0)?;
+                Ok(WorkplaceSummary {
+                    localestid: row.get(1)?,
+                    name: row.get(2)?,
+                    area_code: row.get(3)?,
+                    area_name: row.get(4)?,
+                    staff: count(staff_of.get(&workplace).copied().unwrap_or_default()),
+                })
+            })?;
+            rows.collect()
+        };
+        run().map_err(|error| self.account_error(error))
+    }
+
+    /// Every area that holds a workplace of an organisation's latest snapshot, or that a
+    /// commissioner is assigned to, by code.
+    pub fn area_summaries(&self) -> Result<Vec<AreaSummary>, StoreError> {
+        let users = self.users()?;
+        let run = || -> rusqlite::Result<Vec<AreaSummary>> {
+            let mut statement = self.connection.prepare(
+                "SELECT area_code, max(area_name), count(*), count(DISTINCT org) FROM workplace_version
+                 WHERE valid_to IS NULL AND area_code IS NOT NULL GROUP BY area_code",
+            )?;
+            let rows = statement.query_map([], |row| {
+                Ok(AreaSummary {
+                    code: row.get(0)?,
+                    name: row.get(1)?,
+                    workplaces: count(row.get(2)?),
+                    organisations: count(row.get(3)?),
+                    commissioners: Vec::new(),
+                })
+            })?;
+            rows.collect()
+        };
+        let mut areas = run().map_err(|error| self.account_error(error))?;
+        for user in users.iter().filter(|user| user.role == Role::Commissioner) {
+            for code in &user.areas {
+                if !areas.iter().any(|area| &area.code == code) {
+                    areas.push(AreaSummary {
+                        code: code.clone(),
+                        name: None,
+                        workplaces: 0,
+                        organisations: 0,
+                        commissioners: Vec::new(),
+                    });
+                }
+            }
+        }
+        for area in &mut areas {
+            area.commissioners = users
+                .iter()
+                .filter(|user| user.role == Role::Commissioner && user.areas.contains(&area.code))
+                .cloned()
+                .collect();
+        }
+        areas.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(areas)
+    }
+
+    /// Assigns (`assign`) or unassigns `area` to the commissioner `user_id`, keeping the order of
+    /// their other areas (a new one goes last). A commissioner keeps at least one area.
+    pub fn set_commissioner_area(
+        &self,
+        user_id: i64,
+        area: &str,
+        assign: bool,
+    ) -> Result<AreaChange, StoreError> {
+        let Some(user) = self.user(user_id)? else {
+            return Ok(AreaChange::NoSuchUser);
+        };
+        if user.role != Role::Commissioner {
+            return Ok(AreaChange::NotACommissioner);
+        }
+        let has = user.areas.iter().any(|held| held == area);
+        let areas: Vec<String> = match (assign, has) {
+            (true, true) | (false, false) => return Ok(AreaChange::Unchanged),
+            (true, false) => user
+                .areas
+                .iter()
+                .cloned()
+                .chain(std::iter::once(area.to_string()))
+                .collect(),
+            (false, true) if user.areas.len() == 1 => return Ok(AreaChange::LastArea),
+            (false, true) => user
+                .areas
+                .iter()
+                .filter(|held| *held != area)
+                .cloned()
+                .collect(),
+        };
+        self.update_user_scope(user_id, Role::Commissioner, None, &areas)?;
+        Ok(AreaChange::Changed)
+    }
+}
+
+/// A SQLite count as `u64` (counts are never negative).
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use carecount_ascwds::{Plan, PlannedStaff, PlannedWorkplace};
+    use carecount_domain::key;
+    use time::macros::date;
+
+    use super::*;
+    use crate::AreaAssignment;
+    use crate::staff_page::tests::{planned, staff, workplace};
+
+    fn place(localestid: &str, code: &str) -> (carecount_domain::RecordKey, AreaAssignment) {
+        (
+            key(localestid),
+            AreaAssignment {
+                code: code.to_string(),
+                name: format!("Council {code}"),
+                region_code: None,
+            },
+        )
+    }
+
+    fn site(localestid: &str) -> PlannedWorkplace {
+        PlannedWorkplace {
+            previous: None,
+            record: workplace(localestid),
+            primary: localestid == "WP1" || localestid == "W9",
+        }
+    }
+
+    /// Organisation `a`: WP1 (area E1, staff S1 and S2) and WP2 (area E2, staff S3).
+    /// Organisation `b`: W9 (area E1), no staff.
+    fn store() -> Store {
+        let mut store = Store::open_in_memory().expect("store opens");
+        let plan_a = Plan {
+            workplaces: vec![site("WP1"), site("WP2")],
+            staff: vec![
+                planned(staff("WP1", "S1", "One", 8, 1)),
+                planned(staff("WP1", "S2", "Two", 8, 1)),
+                planned(staff("WP2", "S3", "Three", 8, 1)),
+            ],
+            ..Plan::default()
+        };
+        store
+            .apply(
+                "a",
+                date!(2025 - 03 - 31),
+                &plan_a,
+                &[place("WP1", "E1"), place("WP2", "E2")],
+                &mut |_, _| {},
+            )
+            .expect("apply a");
+        let plan_b = Plan {
+            workplaces: vec![site("W9")],
+            ..Plan::default()
+        };
+        store
+            .apply(
+                "b",
+                date!(2025 - 03 - 31),
+                &plan_b,
+                &[place("W9", "E1")],
+                &mut |_, _| {},
+            )
+            .expect("apply b");
+        store
+    }
+
+    fn commissioner(store: &Store, email: &str, areas: &[&str]) -> i64 {
+        store
+            .create_user(&NewUser {
+                email: email.to_string(),
+                password_hash: "hash".to_string(),
+                role: Role::Commissioner,
+                organisation: None,
+                areas: areas.iter().map(|area| area.to_string()).collect(),
+            })
+            .expect("user")
+    }
+
+    #[test]
+    fn organisations_are_summed_from_their_latest_snapshot() {
+        let mut store = store();
+        let summaries = store.org_summaries().expect("summaries");
+        assert_eq!(
+            summaries,
+            vec![
+                OrgSummary {
+                    org: "a".to_string(),
+                    workplaces: 2,
+                    staff: 3,
+                    latest_snapshot: Some(date!(2025 - 03 - 31)),
+                    snapshots: 1,
+                },
+                OrgSummary {
+                    org: "b".to_string(),
+                    workplaces: 1,
+                    staff: 0,
+                    latest_snapshot: Some(date!(2025 - 03 - 31)),
+                    snapshots: 1,
+                },
+            ]
+        );
+        // A second snapshot of `a` keeps WP1 with S1 only: 1 workplace, 1 staff, 2 snapshots.
+        let next = Plan {
+            workplaces: vec![PlannedWorkplace {
+                previous: Some(key("WP1")),
+                ..site("WP1")
+            }],
+            staff: vec![PlannedStaff {
+                previous: Some((key("WP1"), key("S1"))),
+                ..planned(staff("WP1", "S1", "One", 8, 1))
+            }],
+            ..Plan::default()
+        };
+        store
+            .apply("a", date!(2025 - 09 - 30), &next, &[], &mut |_, _| {})
+            .expect("second apply");
+        let a = store.org_summary("a").expect("summary");
+        assert_eq!(
+            a.map(|a| (a.workplaces, a.staff, a.latest_snapshot, a.snapshots)),
+            Some((1, 1, Some(date!(2025 - 09 - 30)), 2))
+        );
+        assert_eq!(store.org_summary("nobody").expect("summary"), None);
+    }
+
+    #[test]
+    fn workplaces_carry_their_staff_counts_and_areas() {
+        let store = store();
+        let workplaces = store.org_workplace_summaries("a").expect("workplaces");
+        let rows: Vec<_> = workplaces
+            .iter()
+            .map(|w| (w.localestid.as_str(), w.area_code.as_deref(), w.staff))
+            .collect();
+        // WP1 holds S1 and S2, WP2 holds S3.
+        assert_eq!(rows, [("WP1", Some("E1"), 2), ("WP2", Some("E2"), 1)]);
+        assert!(
+            store
+                .org_workplace_summaries("nobody")
+                .expect("none")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn areas_count_workplaces_and_organisations_and_list_commissioners() {
+        let store = store();
+        let c1 = commissioner(&store, "c1@example.test", &["E1", "E9"]);
+        commissioner(&store, "c2@example.test", &["E2"]);
+        let areas = store.area_summaries().expect("areas");
+        let rows: Vec<_> = areas
+            .iter()
+            .map(|area| {
+                (
+                    area.code.as_str(),
+                    area.workplaces,
+                    area.organisations,
+                    area.commissioners
+                        .iter()
+                        .map(|user| user.email.as_str())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        // E1: a/WP1 and b/W9 (2 workplaces, 2 organisations); E2: a/WP2; E9: only c1's.
+        assert_eq!(
+            rows,
+            [
+                ("E1", 2, 2, vec!["c1@example.test"]),
+                ("E2", 1, 1, vec!["c2@example.test"]),
+                ("E9", 0, 0, vec!["c1@example.test"]),
+            ]
+        );
+        assert_eq!(areas[0].name.as_deref(), Some("Council E1"));
+        assert_eq!(areas[2].name, None);
+        // Assigning E2 to c1 lists c1 there too, after c2 (users by email).
+        assert_eq!(
+            store.set_commissioner_area(c1, "E2", true).expect("assign"),
+            AreaChange::Changed
+        );
+        let e2 = store.area_summaries().expect("areas");
+        let emails: Vec<_> = e2[1]
+            .commissioners
+            .iter()
+            .map(|u| u.email.as_str())
+            .collect();
+        assert_eq!(emails, ["c1@example.test", "c2@example.test"]);
+    }
+
+    #[test]
+    fn assigning_and_unassigning_areas() {
+        let store = store();
+        let c1 = commissioner(&store, "c1@example.test", &["E1"]);
+        let employer = store
+            .create_user(&NewUser {
+                email: "e@example.test".to_string(),
+                password_hash: "hash".to_string(),
+                role: Role::Employer,
+                organisation: Some("a".to_string()),
+                areas: Vec::new(),
+            })
+            .expect("user");
+        let areas = |id| store.user(id).expect("user").map(|user| user.areas);
+        assert_eq!(
+            store.set_commissioner_area(c1, "E2", true).ok(),
+            Some(AreaChange::Changed)
+        );
+        assert_eq!(areas(c1), Some(vec!["E1".to_string(), "E2".to_string()]));
+        assert_eq!(
+            store.set_commissioner_area(c1, "E2", true).ok(),
+            Some(AreaChange::Unchanged)
+        );
+        assert_eq!(
+            store.set_commissioner_area(c1, "E1", false).ok(),
+            Some(AreaChange::Changed)
+        );
+        assert_eq!(areas(c1), Some(vec!["E2".to_string()]));
+        assert_eq!(
+            store.set_commissioner_area(c1, "E1", false).ok(),
+            Some(AreaChange::Unchanged)
+        );
+        assert_eq!(
+            store.set_commissioner_area(c1, "E2", false).ok(),
+            Some(AreaChange::LastArea)
+        );
+        assert_eq!(areas(c1), Some(vec!["E2".to_string()]));
+        assert_eq!(
+            store.set_commissioner_area(employer, "E2", true).ok(),
+            Some(AreaChange::NotACommissioner)
+        );
+        assert_eq!(areas(employer), Some(vec![]));
+        assert_eq!(
+            store.set_commissioner_area(999, "E2", true).ok(),
+            Some(AreaChange::NoSuchUser)
+        );
+    }
+}

@@ -120,23 +120,36 @@ fn empty_personal_member() -> &'static str {
     })
 }
 
-/// The JSON of a staff record without its personal fields: the record is serialised with empty
-/// personal fields and the `personal` member is then cut out. Inside a JSON string every `"` is
-/// escaped, so an unescaped `"personal":{` can only be the struct's own member.
+/// The JSON of a staff record without its personal fields.
+///
+/// Fast path: `personal` is the struct's last member, so the record's JSON ends with
+/// `,"personal":{…}}` where `{…}` is the JSON of the personal fields alone; that tail is cut off
+/// (no copy of the record). Otherwise the record is serialised with empty personal fields and the
+/// `personal` member is cut out. Inside a JSON string every `"` is escaped, so an unescaped
+/// `"personal":{` can only be the struct's own member. Both give the same text.
 pub(crate) fn staff_json_without_personal(
     staff: &Staff,
     what: impl Fn() -> String,
 ) -> Result<String, Fail> {
+    let mut text = to_json(staff, &what)?;
+    let personal = to_json(&staff.personal, &what)?;
+    let tail_len = ",\"personal\":".len() + personal.len() + 1;
+    if let Some(cut) = text.len().checked_sub(tail_len)
+        && let Some(tail) = text.get(cut..)
+        && tail
+            .strip_prefix(",\"personal\":")
+            .and_then(|t| t.strip_suffix('}'))
+            == Some(&personal)
+    {
+        text.truncate(cut);
+        text.push('}');
+        return Ok(text);
+    }
     let mut stripped = staff.clone();
     stripped.personal = StaffPersonal::default();
     let text = to_json(&stripped, &what)?;
-    let member = empty_personal_member();
-    for pattern in [
-        format!(",{member}"),
-        format!("{member},"),
-        member.to_string(),
-    ] {
-        if let Some(at) = text.find(&pattern) {
+    for pattern in member_patterns() {
+        if let Some(at) = text.find(pattern.as_str()) {
             let mut cut = String::with_capacity(text.len() - pattern.len());
             cut.push_str(&text[..at]);
             cut.push_str(&text[at + pattern.len()..]);
@@ -146,6 +159,19 @@ pub(crate) fn staff_json_without_personal(
     Err(Fail::Serialise {
         what: what(),
         reason: "the staff record has no `personal` member".to_string(),
+    })
+}
+
+/// The empty `personal` member with its comma after, before, or alone.
+fn member_patterns() -> &'static [String; 3] {
+    static PATTERNS: OnceLock<[String; 3]> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let member = empty_personal_member();
+        [
+            format!(",{member}"),
+            format!("{member},"),
+            member.to_string(),
+        ]
     })
 }
 
@@ -230,6 +256,31 @@ mod tests {
         assert!(!data.contains("1980"));
         let back = staff_from_parts(&data, &staff.personal, what).ok();
         assert_eq!(back, Some(staff));
+    }
+
+    #[test]
+    fn staff_json_without_personal_is_the_record_minus_its_personal_member() {
+        // Oracle independent of the text surgery: the record with empty personal fields as a JSON
+        // object, minus its "personal" key, must equal the stored text read as a JSON object.
+        let mut staff = Staff::example();
+        staff.personal = StaffPersonal {
+            display_id: "O\"Brien }".into(),
+            ni_number: Some("AB123456C".into()),
+            date_of_birth: Some(date!(1990 - 01 - 31)),
+            postcode: None,
+        };
+        let data = staff_json_without_personal(&staff, String::new).unwrap_or_default();
+        let got: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+        let mut stripped = staff.clone();
+        stripped.personal = StaffPersonal::default();
+        let mut want = serde_json::to_value(&stripped).unwrap_or_default();
+        if let Some(object) = want.as_object_mut() {
+            object.remove("personal");
+        }
+        assert_eq!(got, want);
+        assert!(!data.contains("Brien") && !data.contains("AB123456C"));
+        // The text ends where the last non-personal member ends: no dangling comma.
+        assert!(data.ends_with('}') && !data.contains(",}"));
     }
 
     #[test]

@@ -45,12 +45,12 @@ pub fn import(
     dry_run: bool,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ImportOutcome, ImportError> {
-    let existing = store.existing_state(org, as_of)?;
+    let mut existing = store.existing_state(org, as_of)?;
     let mut validation = carecount_ascwds::validate(given, &existing, as_of)?;
     // The per-line outcomes are only needed to plan: drop them once planned (at national scale
     // they hold a second copy of every record).
     let plan = match validation.lines.take() {
-        Some(mut lines) => carecount_ascwds::plan_taking(&existing, &mut lines),
+        Some(mut lines) => carecount_ascwds::plan_taking(&mut existing, &mut lines),
         None => Plan::default(),
     };
     drop(existing);

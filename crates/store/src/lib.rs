@@ -28,9 +28,11 @@ mod apply;
 mod codec;
 pub mod compliance;
 mod error;
+pub mod fact_cache;
 pub mod ingest;
 mod read;
 mod schema;
+pub mod staff_page;
 
 use std::path::Path;
 
@@ -41,6 +43,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 pub use error::StoreError;
+pub use fact_cache::{CacheState, CachedParts};
 
 use error::Fail;
 
@@ -340,5 +343,7 @@ impl ReadView<'_> {
 fn extensions(connection: &Connection) -> rusqlite::Result<()> {
     accounts::ensure_schema(connection)?;
     compliance::ensure_schema(connection)?;
+    staff_page::ensure_schema(connection)?;
+    fact_cache::ensure_schema(connection)?;
     Ok(())
 }

@@ -126,15 +126,7 @@ pub(crate) fn workplace_rows(
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub(crate) fn staff_rows(
-    connection: &Connection,
-    org: &str,
-    at: &At,
-) -> Result<Vec<StaffRow>, Fail> {
-    staff_rows_of(connection, org, at, &|_| true)
-}
-
-/// [`staff_rows`] of the workplaces `keep` accepts; the others' values are never copied out of
+/// The staff rows (with personal fields) of the workplaces `keep` accepts; the others' values are never copied out of
 /// SQLite (an area's figures on a national store read one area's records).
 pub(crate) fn staff_rows_of(
     connection: &Connection,
@@ -312,6 +304,8 @@ struct FullRecords {
     training: Vec<Training>,
 }
 
+/// Reads the snapshot's records, parsing each row as SQLite returns it: the stored JSON of a
+/// national organisation (gigabytes) is never held all at once, only the records.
 fn full_records(connection: &Connection, org: &str, at: &At) -> Result<FullRecords, Fail> {
     let mut workplaces = Vec::new();
     for row in workplace_rows(connection, org, at)? {
@@ -319,35 +313,75 @@ fn full_records(connection: &Connection, org: &str, at: &At) -> Result<FullRecor
         workplaces.push((row, record));
     }
     let mut staff = Vec::new();
-    for mut row in staff_rows(connection, org, at)? {
-        let version_id = row.version_id;
-        let what = || format!("staff version {version_id}");
-        let personal = std::mem::replace(
-            &mut row.personal,
-            PersonalRow {
-                display_id: String::new(),
-                ni_number: None,
-                date_of_birth: None,
-                postcode: None,
-            },
-        )
-        .into_personal(what)?;
-        let record = codec::staff_from_parts(&row.data, &personal, what)?;
-        staff.push((row, record));
+    {
+        let sql = format!(
+            "SELECT v.id, v.staff_id, v.workplace_id, v.days_sick_saved_on, v.data, p.display_id, p.ni_number, p.date_of_birth, p.postcode \
+             FROM staff_version v JOIN staff_personal p ON p.staff_version_id = v.id{} ORDER BY v.ord, v.staff_id",
+            at.clause("v")
+        );
+        let mut statement = connection.prepare(&sql)?;
+        let mut rows = statement.query(params_from_iter(at.params(org)))?;
+        while let Some(row) = rows.next()? {
+            let version_id: i64 = row.get(0)?;
+            let what = || format!("staff version {version_id}");
+            let personal = PersonalRow {
+                display_id: row.get(5)?,
+                ni_number: row.get(6)?,
+                date_of_birth: row.get(7)?,
+                postcode: row.get(8)?,
+            }
+            .into_personal(what)?;
+            let data = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+            let record = codec::staff_from_parts(data, &personal, what)?;
+            staff.push((
+                StaffRow {
+                    version_id,
+                    staff_id: row.get(1)?,
+                    workplace_id: row.get(2)?,
+                    days_sick_saved_on: row.get(3)?,
+                    // Not kept: the record holds it, parsed.
+                    data: String::new(),
+                    personal: PersonalRow {
+                        display_id: String::new(),
+                        ni_number: None,
+                        date_of_birth: None,
+                        postcode: None,
+                    },
+                },
+                record,
+            ));
+        }
     }
     let staff_order: HashMap<i64, usize> = staff
         .iter()
         .enumerate()
         .map(|(i, (row, _))| (row.staff_id, i))
         .collect();
-    let mut training = Vec::new();
-    for row in training_in_staff_order(training_rows(connection, org, at)?, &staff_order) {
-        training.push(parse_training(&row)?);
+    // Rows arrive in (staff id, ord) order; a stable sort by the staff list's order keeps each
+    // staff record's training in file order.
+    let mut training: Vec<(usize, Training)> = Vec::new();
+    {
+        let sql = format!(
+            "SELECT v.id, v.staff_id, v.data FROM training_version v{} ORDER BY v.staff_id, v.ord",
+            at.clause("v")
+        );
+        let mut statement = connection.prepare(&sql)?;
+        let mut rows = statement.query(params_from_iter(at.params(org)))?;
+        while let Some(row) = rows.next()? {
+            let version_id: i64 = row.get(0)?;
+            let staff_id: i64 = row.get(1)?;
+            let data = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            let record: Training =
+                codec::from_json(data, || format!("training version {version_id}"))?;
+            let order = staff_order.get(&staff_id).copied().unwrap_or(usize::MAX);
+            training.push((order, record));
+        }
     }
+    training.sort_by_key(|(order, _)| *order);
     Ok(FullRecords {
         workplaces,
         staff,
-        training,
+        training: training.into_iter().map(|(_, record)| record).collect(),
     })
 }
 

@@ -12,13 +12,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use carecount_store::Store;
-use carecount_store::accounts::{ApiToken, NewUser, Role, User};
+use carecount_store::accounts::{ApiToken, AreaSummary, NewUser, OrgSummary, Role, User};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::auth::{self, Caller};
 use crate::error::PageError;
-use crate::pages::layout;
+use crate::pages::{encode, layout};
 use crate::{AppState, WebError};
 
 /// How long a token made on the tokens page lasts (days).
@@ -793,6 +793,455 @@ pub(crate) async fn revoke_token(
             html! { p class="govuk-notification-banner__heading" { "The token was revoked: it no longer works." } },
         ),
     ))
+}
+
+/// The routes of the organisations and areas pages (joined to the route table in `lib.rs`).
+pub(crate) fn routes() -> Vec<(crate::RouteInfo, crate::Handler)> {
+    use crate::{RouteInfo, RouteKind};
+    use axum::routing::{get, post};
+    let route = |method, path, kind, handler| (RouteInfo { method, path, kind }, handler);
+    vec![
+        route(
+            "GET",
+            "/admin/organisations",
+            RouteKind::Page,
+            get(organisations),
+        ),
+        route(
+            "GET",
+            "/admin/organisations/{org}",
+            RouteKind::Page,
+            get(organisation),
+        ),
+        route("GET", "/admin/areas", RouteKind::Page, get(areas)),
+        route("POST", "/admin/areas", RouteKind::Page, post(assign_area)),
+    ]
+}
+
+/// An organisation's users, by email.
+fn users_of<'a>(users: &'a [User], org: &str) -> Vec<&'a User> {
+    users
+        .iter()
+        .filter(|user| user.organisation.as_deref() == Some(org))
+        .collect()
+}
+
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Employer => "Employer",
+        Role::ReadOnlyEmployer => "Employer (read-only)",
+        Role::Commissioner => "Commissioner",
+        Role::Admin => "Administrator",
+    }
+}
+
+fn snapshot_date(summary: &OrgSummary) -> String {
+    summary
+        .latest_snapshot
+        .map_or_else(|| "No records yet".to_string(), crate::data::format_date)
+}
+
+/// `GET /admin/organisations`: every organisation with its workplaces, staff records, latest
+/// snapshot date and users (counts only: no record is read).
+pub(crate) async fn organisations(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, PageError> {
+    auth::require_admin(&caller)?;
+    let (summaries, users) = state
+        .with_store(|store, _| Ok((store.org_summaries()?, store.users()?)))
+        .await?;
+    Ok(layout(
+        "Organisations",
+        &caller,
+        html! {
+            h1 class="govuk-heading-l" { "Organisations" }
+            p class="govuk-body" { (summaries.len()) " organisations hold records. Counts are of each organisation's latest snapshot." }
+            table class="govuk-table" {
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Organisation" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Workplaces" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Staff records" }
+                    th scope="col" class="govuk-table__header" { "Latest snapshot" }
+                    th scope="col" class="govuk-table__header" { "Users" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for summary in &summaries {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" {
+                                a class="govuk-link" href=(format!("/admin/organisations/{}", encode(&summary.org))) { (summary.org) }
+                            }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (summary.workplaces) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (summary.staff) }
+                            td class="govuk-table__cell" { (snapshot_date(summary)) }
+                            td class="govuk-table__cell" {
+                                @let members = users_of(&users, &summary.org);
+                                @if members.is_empty() { "None" }
+                                @for (index, user) in members.iter().enumerate() {
+                                    @if index > 0 { br; }
+                                    a class="govuk-link" href=(format!("/admin/users/{}", user.id)) { (user.email) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// `GET /admin/organisations/{org}`: one organisation's workplaces (with their areas and staff
+/// counts), latest snapshot and users.
+pub(crate) async fn organisation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+) -> Result<Html<String>, PageError> {
+    auth::require_admin(&caller)?;
+    let read_org = org.clone();
+    let (summary, workplaces, users, disabled) = state
+        .with_store(move |store, _| {
+            let summary = store.org_summary(&read_org)?.ok_or_else(|| {
+                WebError::NotFound(format!("there is no organisation {read_org}"))
+            })?;
+            Ok((
+                summary,
+                store.org_workplace_summaries(&read_org)?,
+                store.users()?,
+                store.disabled_users()?,
+            ))
+        })
+        .await?;
+    let members = users_of(&users, &org);
+    Ok(layout(
+        &format!("Organisation {org}"),
+        &caller,
+        html! {
+            span class="govuk-caption-l" { "Organisation" }
+            h1 class="govuk-heading-l" { (org) }
+            dl class="govuk-summary-list" {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { "Latest snapshot" }
+                    dd class="govuk-summary-list__value" { (snapshot_date(&summary)) }
+                }
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { "Snapshots" }
+                    dd class="govuk-summary-list__value" { (summary.snapshots) }
+                }
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { "Workplaces" }
+                    dd class="govuk-summary-list__value" { (summary.workplaces) }
+                }
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { "Staff records" }
+                    dd class="govuk-summary-list__value" { (summary.staff) }
+                }
+            }
+            p class="govuk-body" {
+                a class="govuk-link" href=(format!("/organisations/{}/workplaces", encode(&org))) { "Workplace details" }
+                " · "
+                a class="govuk-link" href=(format!("/organisations/{}/staff", encode(&org))) { "Staff records (your reading is audited)" }
+            }
+            h2 class="govuk-heading-m" { "Workplaces" }
+            @if workplaces.is_empty() {
+                p class="govuk-body" { "No workplaces yet." }
+            } @else {
+                table class="govuk-table" {
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Reference" }
+                        th scope="col" class="govuk-table__header" { "Name" }
+                        th scope="col" class="govuk-table__header" { "Area" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Staff records" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for workplace in &workplaces {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (workplace.localestid) }
+                                td class="govuk-table__cell" { (workplace.name) }
+                                td class="govuk-table__cell" {
+                                    @match &workplace.area_code {
+                                        Some(code) => { (workplace.area_name.clone().unwrap_or_else(|| code.clone())) " (" (code) ")" },
+                                        None => "Not placed",
+                                    }
+                                }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (workplace.staff) }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Users" }
+            @if members.is_empty() {
+                p class="govuk-body" { "No user belongs to this organisation." }
+            } @else {
+                table class="govuk-table" {
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Email" }
+                        th scope="col" class="govuk-table__header" { "Role" }
+                        th scope="col" class="govuk-table__header" { "Status" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for user in &members {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" {
+                                    a class="govuk-link" href=(format!("/admin/users/{}", user.id)) { (user.email) }
+                                }
+                                td class="govuk-table__cell" { (role_label(user.role)) }
+                                td class="govuk-table__cell" {
+                                    @if disabled.contains(&user.id) { "Disabled" } @else { "Active" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p class="govuk-body" { a class="govuk-link" href="/admin/organisations" { "Back to organisations" } }
+        },
+    ))
+}
+
+/// The assign/unassign form of the areas page.
+#[derive(Debug, Deserialize, Default, Clone)]
+pub(crate) struct AreaForm {
+    #[serde(default)]
+    csrf: String,
+    /// The commissioner's user id.
+    #[serde(default)]
+    commissioner: String,
+    /// ONS code or council name (or an area the store holds).
+    #[serde(default)]
+    area: String,
+    /// `assign` or `unassign`.
+    #[serde(default)]
+    action: String,
+}
+
+/// An area's label: the council's name, or the name stored with its workplaces, or its code.
+fn area_label(area: &AreaSummary) -> String {
+    let named = crate::data::area_name(&area.code);
+    if named != area.code {
+        named
+    } else {
+        area.name.clone().unwrap_or_else(|| area.code.clone())
+    }
+}
+
+fn areas_page(
+    caller: &Caller,
+    areas: &[AreaSummary],
+    commissioners: &[User],
+    form: &AreaForm,
+    errors: &[FieldError],
+    notice: Option<Markup>,
+) -> Html<String> {
+    let commissioner_error = error_of(errors, "commissioner");
+    let area_error = error_of(errors, "area");
+    let action_error = error_of(errors, "action");
+    layout(
+        "Areas",
+        caller,
+        html! {
+            (error_summary(errors))
+            @if let Some(notice) = notice { (success_banner(notice)) }
+            h1 class="govuk-heading-l" { "Areas" }
+            p class="govuk-body" { "Areas that hold workplaces (in their organisations' latest snapshots) or that a commissioner is assigned to." }
+            table class="govuk-table" {
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Area" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Workplaces" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Organisations" }
+                    th scope="col" class="govuk-table__header" { "Commissioners" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for area in areas {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (area_label(area)) " (" (area.code) ")" }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (area.workplaces) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (area.organisations) }
+                            td class="govuk-table__cell" {
+                                @if area.commissioners.is_empty() { "None" }
+                                @for (index, user) in area.commissioners.iter().enumerate() {
+                                    @if index > 0 { br; }
+                                    a class="govuk-link" href=(format!("/admin/users/{}", user.id)) { (user.email) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Assign or unassign a commissioner" }
+            form method="post" action="/admin/areas" novalidate {
+                input type="hidden" name="csrf" value=(caller.csrf());
+                div class=(group_class(commissioner_error)) {
+                    label class="govuk-label" for="commissioner" { "Commissioner" }
+                    (error_message("commissioner", commissioner_error))
+                    select class="govuk-select" id="commissioner" name="commissioner" {
+                        option value="" { "Select a commissioner" }
+                        @for user in commissioners {
+                            option value=(user.id) selected[form.commissioner == user.id.to_string()] { (user.email) }
+                        }
+                    }
+                }
+                div class=(group_class(area_error)) {
+                    label class="govuk-label" for="area" { "Area" }
+                    div id="area-hint" class="govuk-hint" { "An ONS code or a council name, like E08000018 or Rotherham." }
+                    (error_message("area", area_error))
+                    input class="govuk-input govuk-!-width-one-half" id="area" name="area" type="text" spellcheck="false" aria-describedby="area-hint" value=(form.area);
+                }
+                div class=(group_class(action_error)) {
+                    fieldset class="govuk-fieldset" {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Change" }
+                        (error_message("action", action_error))
+                        div class="govuk-radios" data-module="govuk-radios" {
+                            div class="govuk-radios__item" {
+                                input class="govuk-radios__input" id="action" name="action" type="radio" value="assign" checked[form.action == "assign"];
+                                label class="govuk-label govuk-radios__label" for="action" { "Assign the area to the commissioner" }
+                            }
+                            div class="govuk-radios__item" {
+                                input class="govuk-radios__input" id="action-2" name="action" type="radio" value="unassign" checked[form.action == "unassign"];
+                                label class="govuk-label govuk-radios__label" for="action-2" { "Unassign the area from the commissioner" }
+                            }
+                        }
+                    }
+                }
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Save" }
+            }
+        },
+    )
+}
+
+/// The areas page's data: areas and the commissioners (by email).
+fn areas_data(store: &Store) -> Result<(Vec<AreaSummary>, Vec<User>), WebError> {
+    let areas = store.area_summaries()?;
+    let commissioners = store
+        .users()?
+        .into_iter()
+        .filter(|user| user.role == Role::Commissioner)
+        .collect();
+    Ok((areas, commissioners))
+}
+
+/// `GET /admin/areas`: every area with its workplaces, organisations and commissioners, and
+/// the form that assigns or unassigns a commissioner.
+pub(crate) async fn areas(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, PageError> {
+    auth::require_admin(&caller)?;
+    let (areas, commissioners) = state.with_store(|store, _| areas_data(store)).await?;
+    Ok(areas_page(
+        &caller,
+        &areas,
+        &commissioners,
+        &AreaForm::default(),
+        &[],
+        None,
+    ))
+}
+
+/// The area a form names: a council (ONS code or name), the demo area, or an area the store
+/// holds (by code, ignoring case).
+fn resolve_area(given: &str, areas: &[AreaSummary]) -> Option<String> {
+    known_area(given).or_else(|| {
+        areas
+            .iter()
+            .find(|area| area.code.eq_ignore_ascii_case(given))
+            .map(|area| area.code.clone())
+    })
+}
+
+/// `POST /admin/areas`: assigns or unassigns an area of a commissioner; audited. Errors (422,
+/// nothing changed) in a GOV.UK error summary.
+pub(crate) async fn assign_area(
+    State(state): State<AppState>,
+    caller: Caller,
+    form: Result<Form<AreaForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    use carecount_store::accounts::AreaChange;
+    auth::require_admin(&caller)?;
+    let form = form.map(|Form(form)| form).unwrap_or_default();
+    caller.check_csrf(&form.csrf)?;
+    let actor = caller.actor();
+    let posted = form.clone();
+    let (areas, commissioners, outcome) = state
+        .with_store(move |store, _| {
+            let (areas, commissioners) = areas_data(store)?;
+            let mut errors: Vec<FieldError> = Vec::new();
+            let commissioner = commissioners
+                .iter()
+                .find(|user| user.id.to_string() == posted.commissioner.trim())
+                .cloned();
+            if commissioner.is_none() {
+                errors.push(("commissioner", "Select a commissioner".to_string()));
+            }
+            let given = posted.area.trim();
+            let area = resolve_area(given, &areas);
+            if given.is_empty() {
+                errors.push(("area", "Enter an area".to_string()));
+            } else if area.is_none() {
+                errors.push((
+                    "area",
+                    format!("“{given}” is not a local authority: enter an ONS code or a council name"),
+                ));
+            }
+            let assign = match posted.action.as_str() {
+                "assign" => Some(true),
+                "unassign" => Some(false),
+                _ => {
+                    errors.push(("action", "Select assign or unassign".to_string()));
+                    None
+                }
+            };
+            let (Some(user), Some(area), Some(assign), true) =
+                (commissioner, area, assign, errors.is_empty())
+            else {
+                return Ok((areas, commissioners, Err(errors)));
+            };
+            let name = crate::data::area_name(&area);
+            let outcome = match store.set_commissioner_area(user.id, &area, assign)? {
+                AreaChange::Changed => {
+                    let action = if assign { "area_assign" } else { "area_unassign" };
+                    store.audit(&actor, action, &user.email, &area)?;
+                    Ok(if assign {
+                        format!("{name} ({area}) is now assigned to {}.", user.email)
+                    } else {
+                        format!("{name} ({area}) is no longer assigned to {}.", user.email)
+                    })
+                }
+                AreaChange::Unchanged => Ok(if assign {
+                    format!("{name} ({area}) was already assigned to {}: nothing changed.", user.email)
+                } else {
+                    format!("{name} ({area}) was not assigned to {}: nothing changed.", user.email)
+                }),
+                AreaChange::LastArea => Err(vec![(
+                    "area",
+                    format!("{name} is the only area of {}: assign another area first, or change their role", user.email),
+                )]),
+                AreaChange::NoSuchUser | AreaChange::NotACommissioner => {
+                    Err(vec![("commissioner", "Select a commissioner".to_string())])
+                }
+            };
+            // Read again so that the table shows the change.
+            let (areas, commissioners) = areas_data(store)?;
+            Ok((areas, commissioners, outcome))
+        })
+        .await?;
+    Ok(match outcome {
+        Err(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            areas_page(&caller, &areas, &commissioners, &form, &errors, None),
+        )
+            .into_response(),
+        Ok(message) => areas_page(
+            &caller,
+            &areas,
+            &commissioners,
+            &AreaForm::default(),
+            &[],
+            Some(html! { p class="govuk-notification-banner__heading" { (message) } }),
+        )
+        .into_response(),
+    })
 }
 
 #[cfg(test)]

@@ -197,6 +197,7 @@ impl utoipa::Modify for RouteTableDocs {
             }
             let summary = ROUTE_SUMMARIES
                 .iter()
+                .chain(crate::compliance_api::ROUTE_SUMMARIES.iter())
                 .find(|(known_method, path, _)| *known_method == info.method && *path == info.path)
                 .map(|(_, _, summary)| *summary);
             let problem = ResponseBuilder::new()
@@ -398,30 +399,76 @@ pub async fn workplaces(
     Ok(Json(answer))
 }
 
+/// Optional filters and window of `GET /api/v1/organisations/{org}/staff` (none: every record).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StaffQuery {
+    /// Part of the name or ID (DISPLAYID) or worker ID, ignoring case.
+    pub q: Option<String>,
+    /// MAINJOBROLE code.
+    pub role: Option<u32>,
+    /// EMPLSTATUS code.
+    pub contract: Option<u32>,
+    /// LOCALESTID of a workplace.
+    pub workplace: Option<String>,
+    /// Records to skip (default 0).
+    pub offset: Option<u64>,
+    /// At most this many records (default: all).
+    pub limit: Option<u64>,
+}
+
 /// The organisation's staff records with personal fields (its own employers and administrators
-/// only; every administrator read is written to the audit log).
+/// only; every administrator read is written to the audit log), in upload order, optionally
+/// filtered and windowed; the `X-Total-Count` header gives how many records pass the filters.
 #[utoipa::path(get, path = "/api/v1/organisations/{org}/staff", security(("bearer" = [])),
-    params(("org" = String, Path, description = "organisation identifier")),
-    responses((status = 200, body = StaffListJson), (status = 401, body = Problem),
-              (status = 403, body = Problem), (status = 404, body = Problem)))]
+    params(("org" = String, Path, description = "organisation identifier"), StaffQuery),
+    responses((status = 200, body = StaffListJson), (status = 400, body = Problem),
+              (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
 pub async fn staff(
     axum::extract::State(state): axum::extract::State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
-) -> Result<Json<StaffListJson>, ApiError> {
-    let answer = state
-        .with_store(move |store, _| {
-            let records = owner_records(store, &caller, &org, "staff")?;
-            Ok(StaffListJson {
-                organisation: org,
-                as_of: records.as_ref().map(|(as_of, _)| as_of.clone()),
-                staff: records
-                    .map(|(_, records)| records.staff.iter().map(staff_json).collect())
-                    .unwrap_or_default(),
-            })
+    query: Result<Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    auth::require_owner(&caller, &org)?;
+    let Query(query) = query.map_err(|rejection| {
+        WebError::BadRequest(format!(
+            "the query could not be read ({}): q and workplace are text, role, contract, offset and limit whole numbers",
+            rejection.body_text()
+        ))
+    })?;
+    let filter = carecount_store::staff_page::StaffFilter {
+        search: query.q.unwrap_or_default().trim().to_string(),
+        job_role: query.role,
+        contract: query.contract,
+        workplace: query
+            .workplace
+            .map(|given| given.trim().to_string())
+            .filter(|given| !given.is_empty()),
+    };
+    let window = carecount_store::staff_page::PageWindow {
+        offset: query.offset.unwrap_or_default(),
+        limit: query.limit,
+    };
+    let (total, answer) = state
+        .with_store(move |store, state| {
+            let page = crate::records::owner_staff_page(
+                store, state, &caller, &org, "staff", &filter, window,
+            )?;
+            Ok((
+                page.as_ref().map_or(0, |(_, page)| page.total),
+                StaffListJson {
+                    organisation: org,
+                    as_of: page.as_ref().map(|(as_of, _)| as_of.clone()),
+                    staff: page
+                        .map(|(_, page)| page.staff.iter().map(staff_json).collect())
+                        .unwrap_or_default(),
+                },
+            ))
         })
         .await?;
-    Ok(Json(answer))
+    Ok(([("x-total-count", total.to_string())], Json(answer)).into_response())
 }
 
 /// The query parameters a metric takes, named like the CLI flags.

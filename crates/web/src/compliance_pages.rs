@@ -3,15 +3,16 @@
 //! needs analysis, the employer's training matrix page (with its CSV) and the commissioner's
 //! training needs page (with its CSV).
 //!
-//! Statuses, figures, lists and the needs analysis are computed by `carecount-compliance`; this
-//! module only loads its inputs from the store (a small copy of the CLI's loader, `cmd_compliance`)
-//! and decides who may ask. Area answers are always for the commissioner audience and never hold a
-//! staff reference or name.
+//! Statuses, figures, lists and the needs analysis are computed by `carecount-compliance`, and its
+//! inputs are loaded by `carecount_compliance::from_store` (as for the CLI); this module turns
+//! load errors into status codes and decides who may ask: organisation paths answer their own
+//! employers and administrators, other employers `404`, commissioners `403` (§9). Area answers
+//! are always for the commissioner audience and never hold a staff reference or name.
 
 use carecount_compliance::from_store::{
-    ascwds_record, entered_record, exemption, profile_ref, staff_facts,
+    self, AreaData, LoadError, OrgData, Place, load_org, org_profile, profile_ref, statuses_of,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -24,17 +25,15 @@ use carecount_compliance::tna::{
 };
 use carecount_compliance::wire::{self, GroupJson, StatusHeader};
 use carecount_compliance::{
-    Catalogue, Exemption, OrgSettings, Profile, Rules, StaffFacts, StaffInput, StaffStatus, Status,
-    TrainingRecord, Validity, alerts, export,
+    Catalogue, OrgSettings, Profile, RowClass, StaffStatus, Status, alerts, export,
 };
-use carecount_domain::Workplace;
 use carecount_store::Store;
 use carecount_store::accounts::Role;
-use carecount_store::compliance::{ComplianceRecord, ProfileVersion, StoredExemption};
 use maud::{Markup, html};
 use time::Date;
 
-use crate::auth::{self, Caller};
+use crate::auth::Caller;
+use crate::compliance_api::{require_reader, require_writer};
 use crate::error::{ApiError, PageError};
 use crate::pages::{encode, layout};
 use crate::{AppState, Handler, RouteInfo, RouteKind, WebError, data};
@@ -92,275 +91,77 @@ pub(crate) fn routes() -> Vec<(RouteInfo, Handler)> {
             RouteKind::Page,
             axum::routing::post(add_staff_record),
         ),
+        route(
+            "GET",
+            "/organisations/{org}/training/alerts",
+            RouteKind::Page,
+            get(alerts_page),
+        ),
+        route(
+            "GET",
+            "/organisations/{org}/requirements",
+            RouteKind::Page,
+            get(requirements_page),
+        ),
+        route(
+            "POST",
+            "/organisations/{org}/requirements",
+            RouteKind::Page,
+            axum::routing::post(upload_requirements),
+        ),
+        route(
+            "GET",
+            "/areas/{area}/compliance",
+            RouteKind::Page,
+            get(area_compliance_page),
+        ),
     ]
 }
 
 // ---------------------------------------------------------------------------------------------
-// Loading inputs (a small copy of the CLI's loader; both call the same library functions).
+// Loading inputs: `carecount_compliance::from_store` loads (as for the CLI); its errors become
+// status codes here.
 
-struct Entry {
-    /// The store's stable staff id (entered records are keyed by it).
-    staff_id: i64,
-    facts: StaffFacts,
-    records: Vec<TrainingRecord>,
-    exemptions: Vec<Exemption>,
-}
-
-struct OrgData {
-    as_of: Date,
-    profile: Profile,
-    version: Option<ProfileVersion>,
-    staff: Vec<Entry>,
-}
-
-fn statuses_of(profile: &Profile, staff: &[Entry], as_of: Date) -> Vec<StaffStatus> {
-    let rules = Rules {
-        catalogue: Catalogue::shipped(),
-        profile,
-    };
-    staff
-        .iter()
-        .map(|entry| {
-            rules.staff_status(
-                StaffInput {
-                    staff: &entry.facts,
-                    records: &entry.records,
-                    exemptions: &entry.exemptions,
-                },
-                as_of,
-            )
-        })
-        .collect()
-}
-
-fn org_profile(
-    store: &Store,
-    org: &str,
-    as_of: Date,
-) -> Result<(Profile, Option<ProfileVersion>), WebError> {
-    let version = store.requirement_profile_at(org, Some(as_of))?;
-    let profile = match &version {
-        None => Profile::shipped(OrgSettings::default()),
-        Some(version) => {
-            let settings = OrgSettings::new(
-                i64::from(version.expiring_days),
-                i64::from(version.due_soon_days),
-            )
-            .map_err(|error| WebError::Internal(format!("requirement settings: {error}")))?;
-            let broken = |_| {
-                WebError::Internal(format!(
-                    "the stored requirement profile of {org} (version {}) no longer checks",
-                    version.version
-                ))
-            };
-            if version.file_text.trim().is_empty() {
-                Profile::shipped(settings)
-            } else {
-                Profile::with_organisation(
-                    Catalogue::shipped(),
-                    carecount_compliance::profile::shipped_rows(),
-                    "requirements",
-                    &version.file_text,
-                    settings,
-                )
-                .map_err(broken)?
+impl From<LoadError> for WebError {
+    fn from(error: LoadError) -> WebError {
+        match error {
+            LoadError::Store(error) => WebError::from(error),
+            LoadError::UnknownOrg { .. } => {
+                WebError::NotFound("there is no such organisation".to_string())
+            }
+            LoadError::NoSnapshot { as_of, .. } => WebError::NotFound(format!(
+                "the organisation has no records on or before {}",
+                data::format_date(as_of)
+            )),
+            LoadError::UnknownPlace { given, as_of, .. } => WebError::NotFound(format!(
+                "no workplace is placed in the area `{given}` on {}",
+                data::format_date(as_of)
+            )),
+            LoadError::Settings { error, .. } => {
+                WebError::Internal(format!("requirement settings: {error}"))
+            }
+            LoadError::BrokenProfile { org, version, .. } => WebError::Internal(format!(
+                "the stored requirement profile of {org} (version {version}) no longer checks"
+            )),
+            LoadError::Vanished { .. } => {
+                WebError::Internal("an imported staff record vanished".to_string())
             }
         }
-    };
-    Ok((profile, version))
-}
-
-type ByStaff<T> = HashMap<(String, i64), Vec<T>>;
-
-/// Entered records and exemptions of `org` (every organisation when `None`), by staff id.
-fn entered_and_exempted(
-    store: &Store,
-    org: Option<&str>,
-) -> Result<(ByStaff<ComplianceRecord>, ByStaff<StoredExemption>), WebError> {
-    let mut records: ByStaff<ComplianceRecord> = HashMap::new();
-    for record in store.compliance_records(org)? {
-        records
-            .entry((record.org.clone(), record.record.staff_id))
-            .or_default()
-            .push(record);
     }
-    let mut exemptions: ByStaff<StoredExemption> = HashMap::new();
-    for stored in store.compliance_exemptions(org)? {
-        exemptions
-            .entry((stored.org.clone(), stored.exemption.staff_id))
-            .or_default()
-            .push(stored);
-    }
-    Ok((records, exemptions))
-}
-
-fn entry(
-    key: (String, i64),
-    facts: StaffFacts,
-    mut records: Vec<TrainingRecord>,
-    entered: &mut ByStaff<ComplianceRecord>,
-    exempted: &mut ByStaff<StoredExemption>,
-    as_of: Date,
-) -> Entry {
-    records.extend(
-        entered
-            .remove(&key)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|record| entered_record(record, as_of)),
-    );
-    let exemptions = exempted
-        .remove(&key)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(exemption)
-        .collect();
-    Entry {
-        staff_id: key.1,
-        facts,
-        records,
-        exemptions,
-    }
-}
-
-/// One organisation's inputs at `as_of`, through its owner scope (checked by the caller).
-/// `None`: no snapshot on or before `as_of`.
-fn load_org(store: &Store, org: &str, as_of: Date) -> Result<Option<OrgData>, WebError> {
-    let scope = store.owner_scope(org)?;
-    let Some(snapshot) = store.snapshot_at(org, Some(as_of))? else {
-        return Ok(None);
-    };
-    let records = store.org_records(&scope, &snapshot)?;
-    let refs = store.compliance_staff(&scope, &snapshot)?;
-    let ids: HashMap<(&str, &str), i64> = refs
-        .iter()
-        .map(|found| {
-            (
-                (found.localestid.as_str(), found.unique_worker_id.as_str()),
-                found.staff_id,
-            )
-        })
-        .collect();
-    let workplaces: HashMap<&str, &Workplace> = records
-        .workplaces
-        .iter()
-        .map(|workplace| (workplace.localestid.as_str(), workplace))
-        .collect();
-    let mut training: HashMap<(&str, &str), Vec<TrainingRecord>> = HashMap::new();
-    for (index, line) in records.training.iter().enumerate() {
-        training
-            .entry((line.localestid.as_str(), line.unique_worker_id.as_str()))
-            .or_default()
-            .push(ascwds_record(index as u64 + 1, line));
-    }
-    let (mut entered, mut exempted) = entered_and_exempted(store, Some(org))?;
-    let (profile, version) = org_profile(store, org, as_of)?;
-    let mut staff = Vec::with_capacity(records.staff.len());
-    for member in &records.staff {
-        let key = (member.localestid.as_str(), member.unique_worker_id.as_str());
-        let staff_id = ids.get(&key).copied().unwrap_or(-1);
-        let own = training.remove(&key).unwrap_or_default();
-        let facts = staff_facts(member, workplaces.get(member.localestid.as_str()).copied());
-        staff.push(entry(
-            (org.to_owned(), staff_id),
-            facts,
-            own,
-            &mut entered,
-            &mut exempted,
-            as_of,
-        ));
-    }
-    Ok(Some(OrgData {
-        as_of,
-        profile,
-        version,
-        staff,
-    }))
-}
-
-struct AreaData {
-    /// Per organisation: its profile and staff entries.
-    orgs: Vec<(Profile, Vec<Entry>)>,
-    region: Option<String>,
 }
 
 /// An area's inputs from analysis records (no personal field). An area no workplace is placed
 /// in on `as_of` is a 404.
 fn load_area(store: &Store, area: &str, as_of: Date) -> Result<AreaData, WebError> {
-    let records = store.analysis_records(as_of)?;
-    let chosen: HashMap<i64, &carecount_store::AnalysisWorkplace> = records
-        .workplaces
-        .iter()
-        .filter(|workplace| {
-            workplace
-                .area
-                .as_ref()
-                .is_some_and(|placed| placed.code == area)
-        })
-        .map(|workplace| (workplace.id, workplace))
-        .collect();
-    if chosen.is_empty() {
-        return Err(WebError::NotFound(format!(
-            "no workplace is placed in the area `{area}` on {}",
-            data::format_date(as_of)
-        )));
-    }
-    let region = chosen.values().find_map(|workplace| {
-        workplace
-            .area
-            .as_ref()
-            .and_then(|placed| placed.region_code.clone())
-    });
-    let mut training: HashMap<i64, Vec<TrainingRecord>> = HashMap::new();
-    for (index, line) in records.training.iter().enumerate() {
-        if chosen.contains_key(&line.workplace_id) {
-            training
-                .entry(line.staff_id)
-                .or_default()
-                .push(ascwds_record(index as u64 + 1, &line.training));
-        }
-    }
-    let (mut entered, mut exempted) = entered_and_exempted(store, None)?;
-    let mut by_org: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
-    for member in &records.staff {
-        let Some(workplace) = chosen.get(&member.workplace_id) else {
-            continue;
-        };
-        let mut facts = staff_facts(&member.staff, Some(&workplace.workplace));
-        facts.displayid = String::new();
-        let own = training.remove(&member.id).unwrap_or_default();
-        let built = entry(
-            (member.org.clone(), member.id),
-            facts,
-            own,
-            &mut entered,
-            &mut exempted,
-            as_of,
-        );
-        by_org.entry(member.org.clone()).or_default().push(built);
-    }
-    let mut orgs = Vec::new();
-    for (org, staff) in by_org {
-        let (profile, _) = org_profile(store, &org, as_of)?;
-        orgs.push((profile, staff));
-    }
-    Ok(AreaData { orgs, region })
-}
-
-impl AreaData {
-    fn statuses(&self, as_of: Date) -> Vec<StaffStatus> {
-        self.orgs
-            .iter()
-            .flat_map(|(profile, staff)| statuses_of(profile, staff, as_of))
-            .collect()
-    }
+    Ok(from_store::load_area(store, Place::Area(area), as_of)?)
 }
 
 // ---------------------------------------------------------------------------------------------
 // Query parameters.
 
 /// Parsed query parameters: `as_of` (or `as-of`), `workplace`, `staff`, `topic` (repeatable),
-/// `status` (repeatable), `days`, `horizon_months`, `format`, `new_starters`.
+/// `status` (repeatable), `days`, `horizon_months`, `format`, `new_starters`, `job_role`
+/// (a MAINJOBROLE code), `class` (statutory, recommended or local).
 #[derive(Debug, Default)]
 struct Params {
     as_of: Option<Date>,
@@ -372,6 +173,8 @@ struct Params {
     horizon_months: Option<u16>,
     format: Option<String>,
     new_starters: bool,
+    job_role: Option<u16>,
+    class: Option<RowClass>,
 }
 
 fn params(query: &[(String, String)], allowed: &[&str]) -> Result<Params, WebError> {
@@ -420,6 +223,14 @@ fn params(query: &[(String, String)], allowed: &[&str]) -> Result<Params, WebErr
             }
             "format" => out.format = Some(value.clone()),
             "new_starters" => out.new_starters = value != "false",
+            "job_role" => out.job_role = Some(number(value)?),
+            "class" => {
+                out.class = Some(RowClass::parse(value).ok_or_else(|| {
+                    WebError::BadRequest(format!(
+                        "unknown class `{value}`; valid: statutory, recommended, local"
+                    ))
+                })?);
+            }
             _ => {}
         }
     }
@@ -432,11 +243,17 @@ fn params(query: &[(String, String)], allowed: &[&str]) -> Result<Params, WebErr
     Ok(out)
 }
 
-/// The as-of date of a compliance answer: the one asked for, else today (UTC).
-fn as_of_or_today(params: &Params) -> Date {
-    params
-        .as_of
-        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
+/// The as-of date of a compliance answer: the one asked for, else the date the data describes
+/// (the organisation's latest snapshot with `org`, the store's without; today when none).
+fn as_of_or_default(store: &Store, params: &Params, org: Option<&str>) -> Result<Date, WebError> {
+    match params.as_of {
+        Some(date) => Ok(date),
+        None => Ok(from_store::default_as_of(
+            store,
+            org,
+            time::OffsetDateTime::now_utc().date(),
+        )?),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,16 +267,11 @@ fn owner_data(
     as_of: Date,
     what: &str,
 ) -> Result<OrgData, WebError> {
-    auth::require_owner(caller, org)?;
+    require_reader(caller, org)?;
     if caller.user().map(|user| user.role) == Some(Role::Admin) {
         store.audit(&caller.actor(), "admin_read", org, what)?;
     }
-    load_org(store, org, as_of)?.ok_or_else(|| {
-        WebError::NotFound(format!(
-            "the organisation has no records on or before {}",
-            data::format_date(as_of)
-        ))
-    })
+    Ok(load_org(store, org, as_of)?)
 }
 
 /// The statuses of the staff records passing the workplace and staff filters. An unknown
@@ -505,7 +317,7 @@ fn org_status(
     org: &str,
     params: &Params,
 ) -> Result<wire::ComplianceStatusJson, WebError> {
-    let as_of = as_of_or_today(params);
+    let as_of = as_of_or_default(store, params, Some(org))?;
     let data = owner_data(store, caller, org, as_of, "compliance")?;
     let statuses = filtered_statuses(&data, params)?;
     let filter = PairFilter {
@@ -563,7 +375,7 @@ pub(crate) async fn org_expiring_api(
     let params = params(&query, &["as_of", "workplace", "days"])?;
     let answer = state
         .with_store(move |store, _| {
-            let as_of = as_of_or_today(&params);
+            let as_of = as_of_or_default(store, &params, Some(&org))?;
             let data = owner_data(store, &caller, &org, as_of, "compliance expiring")?;
             let statuses = filtered_statuses(&data, &params)?;
             let days = params
@@ -584,10 +396,10 @@ fn area_status(
     area: &str,
     params: &Params,
 ) -> Result<wire::ComplianceStatusJson, WebError> {
-    let as_of = as_of_or_today(params);
+    let as_of = as_of_or_default(store, params, None)?;
     let code = data::area_code(area);
     let loaded = load_area(store, &code, as_of)?;
-    let statuses = loaded.statuses(as_of);
+    let statuses = loaded.statuses();
     let filter = PairFilter {
         topic: params.topics.first().cloned(),
         ..PairFilter::default()
@@ -663,8 +475,8 @@ fn area_tna(
     state: &AppState,
     area: &str,
     params: &Params,
-) -> Result<(wire::TnaJson, bool), WebError> {
-    let as_of = as_of_or_today(params);
+) -> Result<(wire::TnaJson, bool, UnitCosts), WebError> {
+    let as_of = as_of_or_default(store, params, None)?;
     let code = data::area_code(area);
     let loaded = load_area(store, &code, as_of)?;
     let catalogue = Catalogue::shipped();
@@ -682,8 +494,8 @@ fn area_tna(
         .ok_or_else(|| WebError::Internal("no snapshot was built".to_string()))?;
     let starters =
         StartersSource::Rates(starters_rates(snapshot, &code, loaded.region.as_deref())?);
-    let statuses = loaded.statuses(as_of);
-    let Some((profile, _)) = loaded.orgs.first() else {
+    let statuses = loaded.statuses();
+    let Some((_, profile, _)) = loaded.orgs.first() else {
         return Err(WebError::NotFound(format!(
             "no organisation holds workplaces in {code}"
         )));
@@ -703,6 +515,7 @@ fn area_tna(
     Ok((
         wire::tna_json(&result, Audience::Commissioner, &starters, &unit_costs),
         result.illustrative_costs_used,
+        unit_costs,
     ))
 }
 
@@ -715,7 +528,7 @@ pub(crate) async fn area_tna_api(
 ) -> Result<Json<wire::TnaJson>, ApiError> {
     caller.require_user()?;
     let params = params(&query, &["as_of", "horizon_months"])?;
-    let (answer, _) = state
+    let (answer, _, _) = state
         .with_store(move |store, state| area_tna(store, state, &area, &params))
         .await?;
     Ok(Json(answer))
@@ -790,7 +603,9 @@ fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "–".to_string(), |rate| format!("{:.0}%", rate * 100.0))
 }
 
-fn attachment(body: String, content_type: &'static str, name: &str) -> Response {
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn attachment(body: impl IntoResponse, content_type: &'static str, name: &str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -804,6 +619,8 @@ fn attachment(body: String, content_type: &'static str, name: &str) -> Response 
 struct MatrixView {
     as_of: Date,
     workplaces: Vec<String>,
+    /// The MAINJOBROLE codes of the organisation's staff records, for the job role filter.
+    job_roles: Vec<u16>,
     all_topics: Vec<String>,
     statuses: Vec<StaffStatus>,
     topics: Vec<String>,
@@ -815,7 +632,7 @@ fn matrix_view(
     org: &str,
     params: &Params,
 ) -> Result<MatrixView, WebError> {
-    let as_of = as_of_or_today(params);
+    let as_of = as_of_or_default(store, params, Some(org))?;
     let data = owner_data(store, caller, org, as_of, "training matrix")?;
     let all = statuses_of(&data.profile, &data.staff, as_of);
     let workplaces: Vec<String> = all
@@ -824,15 +641,29 @@ fn matrix_view(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let job_roles: Vec<u16> = all
+        .iter()
+        .map(|status| status.staff.job_role)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let all_topics = matrix_topics(&all);
     let year_ago = carecount_compliance::date::add_days(as_of, -364);
     let statuses: Vec<StaffStatus> = filtered_statuses(&data, params)?
         .into_iter()
+        .filter(|status| {
+            params
+                .job_role
+                .is_none_or(|role| status.staff.job_role == role)
+        })
         .map(|mut status| {
             if !params.topics.is_empty() {
                 status
                     .pairs
                     .retain(|pair| params.topics.contains(&pair.topic));
+            }
+            if let Some(class) = params.class {
+                status.pairs.retain(|pair| pair.class == class);
             }
             status
         })
@@ -855,6 +686,7 @@ fn matrix_view(
     Ok(MatrixView {
         as_of,
         workplaces,
+        job_roles,
         all_topics,
         statuses,
         topics,
@@ -870,6 +702,12 @@ const STATUS_CHOICES: [(&str, &str); 6] = [
     ("exempt", "Exempt"),
 ];
 
+const CLASS_CHOICES: [(&str, &str); 3] = [
+    ("statutory", "Statutory"),
+    ("recommended", "Recommended"),
+    ("local", "Local"),
+];
+
 fn matrix_markup(org: &str, view: &MatrixView, params: &Params, query: &str) -> Markup {
     let chosen_workplace = params.workplace.clone().unwrap_or_default();
     let chosen_topic = params.topics.first().cloned().unwrap_or_default();
@@ -878,6 +716,8 @@ fn matrix_markup(org: &str, view: &MatrixView, params: &Params, query: &str) -> 
         .first()
         .map(|status| status.as_str())
         .unwrap_or_default();
+    let chosen_class = params.class.map(RowClass::as_str).unwrap_or_default();
+    let role_names = &carecount_codes::tables().job_roles;
     let csv_link = format!(
         "/organisations/{}/training?{}{}format=csv",
         encode(org),
@@ -910,6 +750,28 @@ fn matrix_markup(org: &str, view: &MatrixView, params: &Params, query: &str) -> 
                     }
                 }
                 div class="govuk-grid-column-one-quarter govuk-form-group" {
+                    label class="govuk-label" for="job_role" { "Job role" }
+                    select class="govuk-select" id="job_role" name="job_role" {
+                        option value="" { "All job roles" }
+                        @for role in &view.job_roles {
+                            option value=(role) selected[params.job_role == Some(*role)] {
+                                (role_names.name_of(u32::from(*role)).map_or_else(|| format!("Job role {role}"), str::to_string))
+                            }
+                        }
+                    }
+                }
+                div class="govuk-grid-column-one-quarter govuk-form-group" {
+                    label class="govuk-label" for="class" { "Class" }
+                    select class="govuk-select" id="class" name="class" {
+                        option value="" { "All classes" }
+                        @for (value, label) in CLASS_CHOICES {
+                            option value=(value) selected[value == chosen_class] { (label) }
+                        }
+                    }
+                }
+            }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-quarter govuk-form-group" {
                     label class="govuk-label" for="topic" { "Topic" }
                     select class="govuk-select" id="topic" name="topic" {
                         option value="" { "All topics" }
@@ -938,8 +800,13 @@ fn matrix_markup(org: &str, view: &MatrixView, params: &Params, query: &str) -> 
             }
             button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Apply filters" }
         }
-        p class="govuk-body" {
-            a class="govuk-link" href=(csv_link) { "Download this view (CSV)" }
+        ul class="govuk-list" {
+            li { a class="govuk-link" href=(format!("/organisations/{}/training/alerts", encode(org))) { "Training alerts" } }
+            li { a class="govuk-link" href=(format!("/organisations/{}/requirements", encode(org))) { "Training requirements" } }
+        }
+        ul class="govuk-list" {
+            li { a class="govuk-link" href=(csv_link) { "Download this view (CSV)" } }
+            li { a class="govuk-link" href=(csv_link.replace("format=csv", "format=xlsx")) { "Download this view (XLSX)" } }
         }
         @if view.statuses.is_empty() {
             p class="govuk-body" { "No staff record matches these filters." }
@@ -1008,7 +875,7 @@ pub(crate) async fn matrix_page(
     Path(org): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    auth::require_owner(&caller, &org)?;
+    require_reader(&caller, &org)?;
     let params = params(
         &query,
         &[
@@ -1018,12 +885,14 @@ pub(crate) async fn matrix_page(
             "status",
             "format",
             "new_starters",
+            "job_role",
+            "class",
         ],
     )?;
     let format = params.format.clone().unwrap_or_else(|| "html".to_string());
-    if !["html", "csv"].contains(&format.as_str()) {
+    if !["html", "csv", "xlsx"].contains(&format.as_str()) {
         return Err(WebError::BadRequest(format!(
-            "there is no `{format}` format here: choose html or csv"
+            "there is no `{format}` format here: choose html, csv or xlsx"
         ))
         .into());
     }
@@ -1032,8 +901,13 @@ pub(crate) async fn matrix_page(
     let (view, params) = state
         .with_store(move |store, _| {
             let view = matrix_view(store, &caller, &org, &params)?;
-            if params.format.as_deref() == Some("csv") {
-                store.audit(&caller.actor(), "export", &org, "training matrix csv")?;
+            if let Some(format) = params.format.as_deref().filter(|format| *format != "html") {
+                store.audit(
+                    &caller.actor(),
+                    "export",
+                    &org,
+                    &format!("training matrix {format}"),
+                )?;
             }
             Ok((view, params))
         })
@@ -1044,6 +918,11 @@ pub(crate) async fn matrix_page(
             "text/csv; charset=utf-8",
             "training-matrix.csv",
         ));
+    }
+    if format == "xlsx" {
+        let bytes = export::matrix_xlsx(&view.statuses, &view.topics)
+            .map_err(|error| WebError::Internal(format!("training matrix XLSX: {error}")))?;
+        return Ok(attachment(bytes, XLSX_TYPE, "training-matrix.xlsx"));
     }
     let markup = matrix_markup(&page_org, &view, &params, &query_string(&query));
     Ok(layout("Training matrix", &page_caller, markup).into_response())
@@ -1153,97 +1032,6 @@ fn tna_csv(answer: &wire::TnaJson) -> Result<String, WebError> {
     String::from_utf8(bytes).map_err(|error| WebError::Internal(format!("TNA CSV: {error}")))
 }
 
-/// The TNA workbook: "About", then the rows by topic (with the total), by service group and by
-/// role group, with the CSV's columns; withheld figures are blank cells, reasons in `suppression`.
-fn tna_xlsx(answer: &wire::TnaJson, illustrative: bool) -> Result<Vec<u8>, WebError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let bad = |error: rust_xlsxwriter::XlsxError| WebError::Internal(format!("TNA XLSX: {error}"));
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
-    let about = workbook.add_worksheet();
-    about.set_name("About").map_err(bad)?;
-    let lines = [
-        ("Training needs analysis", String::new()),
-        ("Area", answer.area.clone()),
-        ("As of", answer.as_of.clone()),
-        ("Horizon end", answer.horizon_end.clone()),
-        ("Horizon (months)", answer.horizon_months.to_string()),
-        ("Audience", answer.audience.clone()),
-        (
-            "Unit costs",
-            if illustrative {
-                "illustrative: replace with local prices".to_string()
-            } else {
-                "local".to_string()
-            },
-        ),
-    ];
-    for (row, (label, value)) in (0u32..).zip(lines) {
-        about
-            .write_string_with_format(row, 0, label, &bold)
-            .map_err(bad)?;
-        about.write_string(row, 1, value).map_err(bad)?;
-    }
-    let sheets: [(&str, &str, Vec<&wire::TnaRowJson>); 3] = [
-        (
-            "By topic",
-            "",
-            answer
-                .rows
-                .iter()
-                .chain(std::iter::once(&answer.totals))
-                .collect(),
-        ),
-        (
-            "By service group",
-            "service_group",
-            answer.by_service_group.iter().collect(),
-        ),
-        (
-            "By role group",
-            "role_group",
-            answer.by_role_group.iter().collect(),
-        ),
-    ];
-    for (name, key, rows) in sheets {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(name).map_err(bad)?;
-        let offset = u16::from(!key.is_empty());
-        if !key.is_empty() {
-            sheet
-                .write_string_with_format(0, 0, key, &bold)
-                .map_err(bad)?;
-        }
-        for (column, heading) in (offset..).zip(TNA_COLUMNS) {
-            sheet
-                .write_string_with_format(0, column, heading, &bold)
-                .map_err(bad)?;
-        }
-        for (row, found) in (1u32..).zip(rows) {
-            if !key.is_empty() {
-                let group = found
-                    .service_group
-                    .clone()
-                    .or_else(|| found.role_group.clone())
-                    .unwrap_or_default();
-                sheet.write_string(row, 0, group).map_err(bad)?;
-            }
-            for (column, cell) in (offset..).zip(tna_cells(found, "total")) {
-                match cell {
-                    TnaCell::Text(text) => {
-                        sheet.write_string(row, column, text).map_err(bad)?;
-                    }
-                    TnaCell::Number(Some(value)) => {
-                        sheet.write_number(row, column, value).map_err(bad)?;
-                    }
-                    TnaCell::Number(None) => {}
-                }
-            }
-        }
-    }
-    workbook.save_to_buffer().map_err(bad)
-}
-
 fn tna_markup(area: &str, answer: &wire::TnaJson, illustrative: bool) -> Markup {
     let csv_link = format!(
         "/areas/{}/training-needs?format=csv&horizon_months={}",
@@ -1270,6 +1058,7 @@ fn tna_markup(area: &str, answer: &wire::TnaJson, illustrative: bool) -> Markup 
             button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Update" }
         }
         ul class="govuk-list" {
+            li { a class="govuk-link" href=(format!("/areas/{}/compliance", encode(area))) { "Training compliance in this area" } }
             li { a class="govuk-link" href=(csv_link) { "Download the training needs analysis (CSV)" } }
             li { a class="govuk-link" href=(csv_link.replace("format=csv", "format=xlsx")) { "Download the training needs analysis (Excel)" } }
         }
@@ -1339,7 +1128,7 @@ pub(crate) async fn tna_page(
     let page_area = area.clone();
     let download = format != "html";
     let audit_format = format.clone();
-    let (answer, illustrative) = state
+    let (answer, illustrative, unit_costs) = state
         .with_store(move |store, state| {
             let found = area_tna(store, state, &area, &params)?;
             if download {
@@ -1361,7 +1150,9 @@ pub(crate) async fn tna_page(
         ));
     }
     if format == "xlsx" {
-        let mut response = tna_xlsx(&answer, illustrative)?.into_response();
+        let mut response = export::tna_xlsx(&answer, &unit_costs, illustrative)
+            .map_err(|error| WebError::Internal(format!("TNA XLSX: {error}")))?
+            .into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -1600,7 +1391,7 @@ pub(crate) async fn staff_training_page(
     caller: Caller,
     Path((org, workplace, worker)): Path<(String, String, String)>,
 ) -> Result<Html<String>, PageError> {
-    auth::require_owner(&caller, &org)?;
+    require_reader(&caller, &org)?;
     let page_caller = caller.clone();
     let page_org = org.clone();
     let status = state
@@ -1639,7 +1430,7 @@ pub(crate) async fn add_staff_record(
     Path((org, workplace, worker)): Path<(String, String, String)>,
     form: Result<axum::Form<RecordForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-    crate::records::require_editor(&caller, &org)?;
+    require_writer(&caller, &org)?;
     let form = form.map(|axum::Form(form)| form).unwrap_or_default();
     caller.check_csrf(&form.csrf)?;
     let page_caller = caller.clone();
@@ -1671,25 +1462,7 @@ pub(crate) async fn add_staff_record(
                     let records: Vec<carecount_store::compliance::NewComplianceRecord> = outcome
                         .records
                         .into_iter()
-                        .map(|entered| {
-                            let record = entered.record;
-                            carecount_store::compliance::NewComplianceRecord {
-                                staff_id,
-                                topic: record.topic.unwrap_or_default(),
-                                level: record.level,
-                                completed: record.completed,
-                                expires: record.expires,
-                                validity_months: match record.validity {
-                                    Validity::Months(months) => Some(months),
-                                    _ => None,
-                                },
-                                title: record.title,
-                                provider: entered.provider,
-                                number: entered.number,
-                                revalidation_due: entered.revalidation_due,
-                                notes: record.notes,
-                            }
-                        })
+                        .map(|entered| from_store::new_record(staff_id, entered))
                         .collect();
                     store.add_compliance_records(&caller.actor(), &org, &records)?;
                     Ok(Added::Stored)
@@ -1716,44 +1489,863 @@ pub(crate) async fn add_staff_record(
 
 /// The form as one `training import` line with its header.
 fn import_line(workplace: &str, worker: &str, form: &RecordForm) -> Result<String, WebError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let bad = |error: csv::Error| WebError::Internal(format!("writing the record: {error}"));
-    writer
-        .write_record([
-            "localestid",
-            "uniqueworkerid",
-            "topic",
-            "level",
-            "completed",
-            "expires",
-            "validity",
-            "title",
-            "provider",
-            "number",
-            "revalidation_due",
-            "notes",
-        ])
-        .map_err(bad)?;
-    writer
-        .write_record([
-            workplace,
-            worker,
-            form.topic.trim(),
-            form.level.trim(),
-            form.completed.trim(),
-            form.expires.trim(),
-            "",
-            "",
-            form.provider.trim(),
-            form.number.trim(),
-            form.revalidation_due.trim(),
-            form.notes.trim(),
-        ])
-        .map_err(bad)?;
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| WebError::Internal(format!("writing the record: {error}")))?;
-    String::from_utf8(bytes).map_err(|error| WebError::Internal(format!("the form: {error}")))
+    carecount_compliance::import::one_line_import([
+        workplace,
+        worker,
+        form.topic.trim(),
+        form.level.trim(),
+        form.completed.trim(),
+        form.expires.trim(),
+        "",
+        "",
+        form.provider.trim(),
+        form.number.trim(),
+        form.revalidation_due.trim(),
+        form.notes.trim(),
+    ])
+    .map_err(|error| WebError::Internal(format!("writing the record: {error}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts (§7, §9): the employer's alerts page with its CSV and iCalendar downloads.
+
+/// One alert as the page shows it.
+struct AlertLine {
+    rag: &'static str,
+    kind: &'static str,
+    workplace: String,
+    staff: String,
+    displayid: String,
+    topic: String,
+    level: Option<String>,
+    due_on: Option<Date>,
+    raised_on: Option<Date>,
+}
+
+/// The words of an alert kind (§7).
+fn kind_words(kind: &str) -> &'static str {
+    match kind {
+        "expiring" => "Expiring",
+        "expired" => "Expired",
+        "induction_overdue" => "Induction overdue",
+        "missing" => "Missing",
+        "due_soon" => "Due soon",
+        _ => "Alert",
+    }
+}
+
+/// What the alerts route answers: a download or the page's lines.
+enum AlertsAnswer {
+    File(String, &'static str, &'static str),
+    Page {
+        as_of: Date,
+        workplaces: Vec<String>,
+        lines: Vec<AlertLine>,
+    },
+}
+
+/// `GET /organisations/{org}/training/alerts`: the alerts of §7 for the organisation's owners;
+/// `?format=csv` and `?format=ics` download them (the calendar holds names: owners only).
+pub(crate) async fn alerts_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    require_reader(&caller, &org)?;
+    let params = params(&query, &["as_of", "workplace", "days", "format"])?;
+    let format = params.format.clone().unwrap_or_else(|| "html".to_string());
+    if !["html", "csv", "ics"].contains(&format.as_str()) {
+        return Err(WebError::BadRequest(format!(
+            "there is no `{format}` format here: choose html, csv or ics"
+        ))
+        .into());
+    }
+    let page_caller = caller.clone();
+    let page_org = org.clone();
+    let chosen_workplace = params.workplace.clone().unwrap_or_default();
+    let answer = state
+        .with_store(move |store, _| {
+            let as_of = as_of_or_default(store, &params, Some(&org))?;
+            let data = owner_data(store, &caller, &org, as_of, "training alerts")?;
+            let statuses = filtered_statuses(&data, &params)?;
+            let found = alerts::alerts(&statuses, as_of, data.profile.settings().due_soon_days());
+            if format != "html" {
+                store.audit(
+                    &caller.actor(),
+                    "export",
+                    &org,
+                    &format!("training alerts {format}"),
+                )?;
+            }
+            Ok(match format.as_str() {
+                "csv" => AlertsAnswer::File(
+                    export::alerts_csv(&found),
+                    "text/csv; charset=utf-8",
+                    "training-alerts.csv",
+                ),
+                "ics" => AlertsAnswer::File(
+                    export::alerts_ics(&org, &statuses, as_of, params.days.unwrap_or(365)),
+                    "text/calendar; charset=utf-8",
+                    "training-alerts.ics",
+                ),
+                _ => AlertsAnswer::Page {
+                    as_of,
+                    workplaces: data
+                        .staff
+                        .iter()
+                        .map(|entry| entry.facts.workplace.clone())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect(),
+                    lines: found
+                        .iter()
+                        .map(|alert| AlertLine {
+                            rag: alert.rag.as_str(),
+                            kind: alert.kind.as_str(),
+                            workplace: alert.item.staff.staff.workplace.clone(),
+                            staff: alert.item.staff.staff.staff.clone(),
+                            displayid: alert.item.staff.staff.displayid.clone(),
+                            topic: alert.item.pair.topic.clone(),
+                            level: alert.item.pair.level.clone(),
+                            due_on: alert.due_on,
+                            raised_on: alert.raised_on,
+                        })
+                        .collect(),
+                },
+            })
+        })
+        .await?;
+    match answer {
+        AlertsAnswer::File(body, content_type, name) => Ok(attachment(body, content_type, name)),
+        AlertsAnswer::Page {
+            as_of,
+            workplaces,
+            lines,
+        } => {
+            let markup = alerts_markup(
+                &page_org,
+                as_of,
+                &workplaces,
+                &chosen_workplace,
+                &lines,
+                &query_string(&query),
+            );
+            Ok(layout("Training alerts", &page_caller, markup).into_response())
+        }
+    }
+}
+
+fn alerts_markup(
+    org: &str,
+    as_of: Date,
+    workplaces: &[String],
+    chosen: &str,
+    lines: &[AlertLine],
+    query: &str,
+) -> Markup {
+    let base = format!("/organisations/{}/training/alerts", encode(org));
+    let download = |format: &str| {
+        format!(
+            "{base}?{query}{}format={format}",
+            if query.is_empty() { "" } else { "&" }
+        )
+    };
+    let date = |date: Option<Date>| date.map(short_date).unwrap_or_else(|| "–".to_string());
+    html! {
+        h1 class="govuk-heading-l" { "Training alerts" }
+        p class="govuk-body" {
+            "What needs doing on " (short_date(as_of)) ": training that has expired, is expiring or is missing, inductions overdue and training due soon. "
+            "carecount sends no e-mail: download the calendar to see these dates in your own diary."
+        }
+        p class="govuk-body" {
+            a class="govuk-link" href=(format!("/organisations/{}/training", encode(org))) { "Back to the training matrix" }
+        }
+        form method="get" action=(base.clone()) novalidate {
+            div class="govuk-form-group" {
+                label class="govuk-label" for="workplace" { "Workplace" }
+                select class="govuk-select" id="workplace" name="workplace" {
+                    option value="" { "All workplaces" }
+                    @for workplace in workplaces {
+                        option value=(workplace) selected[workplace == chosen] { (workplace) }
+                    }
+                }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Apply filter" }
+        }
+        ul class="govuk-list" {
+            li { a class="govuk-link" href=(download("csv")) { "Download these alerts (CSV)" } }
+            li { a class="govuk-link" href=(download("ics")) { "Download the expiry and due dates for a calendar (iCalendar)" } }
+        }
+        @if lines.is_empty() {
+            p class="govuk-body" { "There are no alerts." }
+        } @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { (lines.len()) " alert(s), most urgent first" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Alert" }
+                    th scope="col" class="govuk-table__header" { "Staff record" }
+                    th scope="col" class="govuk-table__header" { "Topic" }
+                    th scope="col" class="govuk-table__header" { "Due or expiry date" }
+                    th scope="col" class="govuk-table__header" { "Raised on" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for line in lines {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" {
+                                @let colour = if line.rag == "red" { "red" } else { "yellow" };
+                                strong class=(format!("govuk-tag govuk-tag--{colour}")) { (kind_words(line.kind)) }
+                            }
+                            td class="govuk-table__cell" {
+                                a class="govuk-link" href=(format!("/organisations/{}/workplaces/{}/staff/{}/training", encode(org), encode(&line.workplace), encode(&line.staff))) {
+                                    (line.displayid)
+                                }
+                                br;
+                                span class="govuk-body-s" { (line.workplace) " · " (line.staff) }
+                            }
+                            td class="govuk-table__cell" {
+                                (topic_name(&line.topic))
+                                @if let Some(level) = &line.level { " (" (level) ")" }
+                            }
+                            td class="govuk-table__cell" { (date(line.due_on)) }
+                            td class="govuk-table__cell" { (date(line.raised_on)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requirements (§3, §9): the profile in force and the upload of an organisation's rows.
+
+/// The page's words for a row state.
+fn state_words(state: &str) -> (&'static str, &'static str) {
+    match state {
+        "in_force" => ("In force", "green"),
+        "replaced" => ("Replaced", "grey"),
+        "removed" => ("Removed", "grey"),
+        "loosened" => ("Loosened", "yellow"),
+        _ => ("Unknown", "grey"),
+    }
+}
+
+/// What the requirements page shows.
+struct RequirementsView {
+    answer: wire::RequirementsJson,
+    editable: bool,
+}
+
+fn requirements_view(
+    store: &Store,
+    caller: &Caller,
+    org: &str,
+    as_of: Date,
+) -> Result<RequirementsView, WebError> {
+    require_reader(caller, org)?;
+    if caller.user().map(|user| user.role) == Some(Role::Admin) {
+        store.audit(&caller.actor(), "admin_read", org, "requirements")?;
+    }
+    store.owner_scope(org)?;
+    let (profile, version) = org_profile(store, org, as_of)?;
+    Ok(RequirementsView {
+        answer: wire::requirements_json(
+            Some(org),
+            version.as_ref().map(|version| version.version),
+            version.as_ref().map(|version| version.effective_from),
+            version.as_ref().map(|version| version.sha256.as_str()),
+            &profile,
+        ),
+        editable: may_edit(caller, org),
+    })
+}
+
+/// The values a failed upload keeps in the form.
+#[derive(Debug, Default, Clone)]
+struct SettingsForm {
+    expiring_days: String,
+    due_soon_days: String,
+}
+
+fn requirements_markup(
+    org: &str,
+    view: &RequirementsView,
+    csrf: &str,
+    form: &SettingsForm,
+    errors: &[carecount_compliance::Message],
+    saved: Option<u32>,
+) -> Markup {
+    let answer = &view.answer;
+    let field_error = |column: &str| {
+        errors
+            .iter()
+            .find(|message| message.column == column && message.line == 0)
+            .map(|message| message.message.clone())
+    };
+    let file_errors = errors
+        .iter()
+        .any(|message| message.line > 0 || message.column == "file");
+    let number_field = |id: &'static str, label: &'static str, hint: &'static str, value: &str| {
+        let error = field_error(id);
+        html! {
+            div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                label class="govuk-label" for=(id) { (label) }
+                div class="govuk-hint" id=(format!("{id}-hint")) { (hint) }
+                @if let Some(error) = &error {
+                    p class="govuk-error-message" id=(format!("{id}-error")) {
+                        span class="govuk-visually-hidden" { "Error: " } (error)
+                    }
+                }
+                input class=(if error.is_some() { "govuk-input govuk-input--width-3 govuk-input--error" } else { "govuk-input govuk-input--width-3" })
+                    id=(id) name=(id) type="text" inputmode="numeric" value=(value) aria-describedby=(format!("{id}-hint"));
+            }
+        }
+    };
+    html! {
+        @if !errors.is_empty() {
+            div class="govuk-error-summary" data-module="govuk-error-summary" {
+                div role="alert" {
+                    h2 class="govuk-error-summary__title" { "There is a problem" }
+                    div class="govuk-error-summary__body" {
+                        p class="govuk-body" { "Nothing was changed. Correct the file and upload it again." }
+                        ul class="govuk-list govuk-error-summary__list" {
+                            @for message in errors {
+                                li {
+                                    @let target = if message.line == 0 && message.column != "file" { message.column.clone() } else { "requirements".to_string() };
+                                    a href=(format!("#{target}")) {
+                                        @if message.line > 0 {
+                                            (message.file) ", line " (message.line) ", column " (message.column)
+                                            @if !message.value.is_empty() { ", value “" (message.value) "”" }
+                                            ": "
+                                        }
+                                        (message.message)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(version) = saved {
+            div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="saved-title" data-module="govuk-notification-banner" {
+                div class="govuk-notification-banner__header" {
+                    h2 class="govuk-notification-banner__title" id="saved-title" { "Success" }
+                }
+                div class="govuk-notification-banner__content" {
+                    p class="govuk-notification-banner__heading" { "Requirements saved as version " (version) "." }
+                }
+            }
+        }
+        h1 class="govuk-heading-l" { "Training requirements" }
+        p class="govuk-body" {
+            "The requirement rows in force for this organisation: the shipped profile (Skills for Care 2024) with the organisation's own rows. "
+            "Statutory rows are the floor: they can be made stricter, never looser. A recommended row removed or loosened needs a reason."
+        }
+        p class="govuk-body" {
+            a class="govuk-link" href=(format!("/organisations/{}/training", encode(org))) { "Back to the training matrix" }
+        }
+        dl class="govuk-summary-list" {
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "Profile version" }
+                dd class="govuk-summary-list__value" {
+                    @match answer.version {
+                        Some(version) => { (version) @if let Some(from) = &answer.effective_from { ", in force from " (from) } },
+                        None => "The shipped profile (no rows of the organisation's own)",
+                    }
+                }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "Expiring window" }
+                dd class="govuk-summary-list__value" { (answer.settings.expiring_days) " days" }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "Due soon window" }
+                dd class="govuk-summary-list__value" { (answer.settings.due_soon_days) " days" }
+            }
+        }
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--m" { "Requirement rows" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Row" }
+                th scope="col" class="govuk-table__header" { "Topic" }
+                th scope="col" class="govuk-table__header" { "Applies to" }
+                th scope="col" class="govuk-table__header" { "Due within" }
+                th scope="col" class="govuk-table__header" { "Refresh" }
+                th scope="col" class="govuk-table__header" { "Class" }
+                th scope="col" class="govuk-table__header" { "Origin and source" }
+                th scope="col" class="govuk-table__header" { "State" }
+            } }
+            tbody class="govuk-table__body" {
+                @for row in &answer.rows {
+                    @let (words, colour) = state_words(&row.state);
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { (row.id) }
+                        td class="govuk-table__cell" {
+                            (topic_name(&row.topic))
+                            @if let Some(level) = &row.level { " (" (level) ")" }
+                        }
+                        td class="govuk-table__cell" {
+                            "roles " (row.roles) "; services " (row.services)
+                            @if row.service_users != "all" { "; service users " (row.service_users) }
+                            @if let Some(rule) = &row.exempt_if { "; exempt if " (rule) }
+                        }
+                        td class="govuk-table__cell" {
+                            @if row.due_within_days == 0 { "–" } @else { (row.due_within_days) " days" @if row.pro_rata { " (pro rata)" } }
+                        }
+                        td class="govuk-table__cell" {
+                            @match row.refresh_months { Some(months) => { (months) " months" }, None => "topic's own" }
+                        }
+                        td class="govuk-table__cell" { (row.class) }
+                        td class="govuk-table__cell" {
+                            (row.origin)
+                            @if let Some(action) = &row.action { " (" (action) ")" }
+                            br; span class="govuk-body-s" { (row.source) }
+                        }
+                        td class="govuk-table__cell" {
+                            strong class=(format!("govuk-tag govuk-tag--{colour}")) { (words) }
+                            @if let Some(reason) = &row.reason { br; span class="govuk-body-s" { "Reason: " (reason) } }
+                        }
+                    }
+                }
+            }
+        }
+        @if view.editable {
+            h2 class="govuk-heading-m" id="upload" { "Upload the organisation's rows" }
+            p class="govuk-body" {
+                "A CSV file of the organisation's own rows, checked whole: if any line has an error, nothing changes. "
+                "The file replaces the organisation's rows from today. Without a file only the windows change."
+            }
+            form method="post" action=(format!("/organisations/{}/requirements", encode(org))) enctype="multipart/form-data" novalidate {
+                input type="hidden" name="csrf" value=(csrf);
+                div class=(if file_errors { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                    label class="govuk-label" for="requirements" { "Requirements file (CSV)" }
+                    @if file_errors {
+                        p class="govuk-error-message" id="requirements-error" {
+                            span class="govuk-visually-hidden" { "Error: " } "The file has errors: see the list above"
+                        }
+                    }
+                    input class=(if file_errors { "govuk-file-upload govuk-file-upload--error" } else { "govuk-file-upload" }) id="requirements" name="requirements" type="file" accept=".csv,text/csv";
+                }
+                (number_field("expiring_days", "Expiring window in days", "1 to 365", &form.expiring_days))
+                (number_field("due_soon_days", "Due soon window in days", "0 to 365", &form.due_soon_days))
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Check and save" }
+            }
+        }
+    }
+}
+
+/// `GET /organisations/{org}/requirements`: the requirement profile in force today, with the
+/// upload form for those who may edit.
+pub(crate) async fn requirements_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Html<String>, PageError> {
+    require_reader(&caller, &org)?;
+    let mut saved = None;
+    for (key, value) in &query {
+        match key.as_str() {
+            "saved" => saved = value.parse::<u32>().ok(),
+            other => {
+                return Err(WebError::BadRequest(format!(
+                    "unknown query parameter `{other}`; valid parameters: saved"
+                ))
+                .into());
+            }
+        }
+    }
+    let page_caller = caller.clone();
+    let page_org = org.clone();
+    let view = state
+        .with_store(move |store, _| {
+            let today = time::OffsetDateTime::now_utc().date();
+            requirements_view(store, &caller, &org, today)
+        })
+        .await?;
+    let form = SettingsForm {
+        expiring_days: view.answer.settings.expiring_days.to_string(),
+        due_soon_days: view.answer.settings.due_soon_days.to_string(),
+    };
+    Ok(layout(
+        "Training requirements",
+        &page_caller,
+        requirements_markup(&page_org, &view, page_caller.csrf(), &form, &[], saved),
+    ))
+}
+
+/// A §10-shaped message about a form field (line 0: no file line).
+fn field_message(
+    column: &str,
+    value: &str,
+    code: carecount_compliance::MessageCode,
+    text: String,
+) -> carecount_compliance::Message {
+    carecount_compliance::Message {
+        file: "form".to_string(),
+        line: 0,
+        column: column.to_string(),
+        value: value.to_string(),
+        severity: code.severity(),
+        code,
+        message: text,
+    }
+}
+
+/// What an upload led to.
+enum Uploaded {
+    Saved(u32),
+    Invalid(Box<RequirementsView>, Vec<carecount_compliance::Message>),
+}
+
+/// `POST /organisations/{org}/requirements`: a multipart form with `csrf`, the file
+/// `requirements` and the two windows. The file is checked whole (§10); on any error the page
+/// comes back (422) with a GOV.UK error summary naming file, line, column and value, and nothing
+/// is stored. Employers with edit rights and administrators only.
+pub(crate) async fn upload_requirements(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    require_writer(&caller, &org)?;
+    let mut multipart = multipart.map_err(|_| {
+        WebError::BadRequest("the requirements must be sent as a multipart form".to_string())
+    })?;
+    let mut csrf = String::new();
+    let mut file: Option<(String, String)> = None;
+    let mut form = SettingsForm::default();
+    loop {
+        let field = multipart.next_field().await.map_err(|error| {
+            WebError::BadRequest(format!("the form could not be read: {}", error.body_text()))
+        })?;
+        let Some(field) = field else { break };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await.map_err(|error| {
+            WebError::BadRequest(format!("the form could not be read: {}", error.body_text()))
+        })?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "csrf" => csrf = text,
+            "expiring_days" => form.expiring_days = text.trim().to_string(),
+            "due_soon_days" => form.due_soon_days = text.trim().to_string(),
+            "requirements" if !bytes.is_empty() || !file_name.is_empty() => {
+                let file_name = if file_name.is_empty() {
+                    "requirements.csv".to_string()
+                } else {
+                    file_name
+                };
+                file = Some((file_name, text));
+            }
+            _ => {}
+        }
+    }
+    caller.check_csrf(&csrf)?;
+    let page_caller = caller.clone();
+    let page_org = org.clone();
+    let given = form.clone();
+    let outcome =
+        state
+            .with_store(move |store, _| {
+                let today = time::OffsetDateTime::now_utc().date();
+                let (_, current) = org_profile(store, &org, today)?;
+                let view = requirements_view(store, &caller, &org, today)?;
+                let shown = view.answer.settings.clone();
+                let mut errors = Vec::new();
+                let mut number = |column: &str, text: &str, default: u16| -> i64 {
+                    if text.is_empty() {
+                        return i64::from(default);
+                    }
+                    text.parse::<i64>().unwrap_or_else(|_| {
+                        errors.push(field_message(
+                            column,
+                            text,
+                            carecount_compliance::MessageCode::NotANumber,
+                            format!(
+                                "Enter the {} as a whole number of days",
+                                column.replace('_', " ")
+                            ),
+                        ));
+                        -1
+                    })
+                };
+                let expiring = number("expiring_days", &given.expiring_days, shown.expiring_days);
+                let due_soon = number("due_soon_days", &given.due_soon_days, shown.due_soon_days);
+                let settings = if errors.is_empty() {
+                    match OrgSettings::new(expiring, due_soon) {
+                        Ok(settings) => Some(settings),
+                        Err(_) => {
+                            let (column, value, range) = if (1..=365).contains(&expiring) {
+                                ("due_soon_days", due_soon, "0 to 365")
+                            } else {
+                                ("expiring_days", expiring, "1 to 365")
+                            };
+                            errors.push(field_message(
+                                column,
+                                &value.to_string(),
+                                carecount_compliance::MessageCode::OutOfRange,
+                                format!("The {} must be {range} days", column.replace('_', " ")),
+                            ));
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                let (file_name, text) = file.unwrap_or_else(|| {
+                    (
+                        "requirements.csv".to_string(),
+                        current
+                            .as_ref()
+                            .map(|version| version.file_text.clone())
+                            .unwrap_or_default(),
+                    )
+                });
+                let checked = if text.trim().is_empty() {
+                    Ok(())
+                } else {
+                    Profile::with_organisation(
+                        Catalogue::shipped(),
+                        carecount_compliance::profile::shipped_rows(),
+                        &file_name,
+                        &text,
+                        settings.unwrap_or_default(),
+                    )
+                    .map(|_| ())
+                };
+                if let Err(messages) = checked {
+                    errors.extend(messages.into_iter().filter(|message| {
+                        message.severity == carecount_compliance::Severity::Error
+                    }));
+                }
+                match settings {
+                    Some(settings) if errors.is_empty() => {
+                        let sha256 = carecount_compliance::sha256::hex_digest(text.as_bytes());
+                        let version = store.save_requirement_profile(
+                            &caller.actor(),
+                            &org,
+                            today,
+                            &text,
+                            &sha256,
+                            settings.expiring_days(),
+                            settings.due_soon_days(),
+                        )?;
+                        Ok(Uploaded::Saved(version.version))
+                    }
+                    _ => Ok(Uploaded::Invalid(Box::new(view), errors)),
+                }
+            })
+            .await?;
+    match outcome {
+        Uploaded::Saved(version) => Ok(axum::response::Redirect::to(&format!(
+            "/organisations/{}/requirements?saved={version}",
+            encode(&page_org)
+        ))
+        .into_response()),
+        Uploaded::Invalid(view, errors) => {
+            let page = layout(
+                "Training requirements",
+                &page_caller,
+                requirements_markup(&page_org, &view, page_caller.csrf(), &form, &errors, None),
+            );
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Area compliance (§5, §9): rates by topic and level beside the region and England.
+
+/// An area's figures with the region's and England's (all for the commissioner audience).
+struct AreaCompliance {
+    area: wire::ComplianceStatusJson,
+    region: Option<wire::ComplianceStatusJson>,
+    england: wire::ComplianceStatusJson,
+}
+
+fn place_figures(
+    store: &Store,
+    place: Place<'_>,
+    as_of: Date,
+    group: GroupJson,
+) -> Result<Option<(wire::ComplianceStatusJson, Option<String>)>, WebError> {
+    let loaded = match from_store::load_area(store, place, as_of) {
+        Ok(loaded) => loaded,
+        Err(LoadError::UnknownPlace { .. }) => return Ok(None),
+        Err(other) => return Err(other.into()),
+    };
+    let statuses = loaded.statuses();
+    let figures = compliance_figures(&statuses, &PairFilter::default());
+    let header = StatusHeader {
+        as_of,
+        audience: Audience::Commissioner,
+        group,
+        profile: profile_ref(None),
+        expiring_days: OrgSettings::default().expiring_days(),
+    };
+    Ok(Some((
+        wire::compliance_status(&header, &figures, None, false),
+        loaded.region,
+    )))
+}
+
+fn area_compliance(store: &Store, area: &str, as_of: Date) -> Result<AreaCompliance, WebError> {
+    let code = data::area_code(area);
+    let group = |area: Option<&str>, region: Option<&str>| GroupJson {
+        area: area.map(str::to_owned),
+        region: region.map(str::to_owned),
+        ..GroupJson::default()
+    };
+    let (mut answer, region) =
+        place_figures(store, Place::Area(&code), as_of, group(Some(&code), None))?.ok_or_else(
+            || {
+                WebError::NotFound(format!(
+                    "no workplace is placed in the area `{code}` on {}",
+                    data::format_date(as_of)
+                ))
+            },
+        )?;
+    answer.group.region = region.clone();
+    let region_answer = match &region {
+        Some(region) => place_figures(
+            store,
+            Place::Region(region),
+            as_of,
+            group(None, Some(region)),
+        )?
+        .map(|(answer, _)| answer),
+        None => None,
+    };
+    let england = place_figures(store, Place::England, as_of, group(None, None))?
+        .map(|(answer, _)| answer)
+        .ok_or_else(|| WebError::Internal("no workplace in England".to_string()))?;
+    for topic in &mut answer.topics {
+        let same = |other: &wire::TopicJson| {
+            other.topic == topic.topic && other.level == topic.level && other.class == topic.class
+        };
+        topic.comparison.region = region_answer
+            .as_ref()
+            .and_then(|found| found.topics.iter().find(|other| same(other)))
+            .map(|other| other.figures.clone());
+        topic.comparison.england = england
+            .topics
+            .iter()
+            .find(|other| same(other))
+            .map(|other| other.figures.clone());
+    }
+    Ok(AreaCompliance {
+        area: answer,
+        region: region_answer,
+        england,
+    })
+}
+
+/// A disclosure-controlled rate in words.
+fn shown_rate(figures: Option<&wire::FiguresJson>) -> String {
+    match figures {
+        None => "no data".to_string(),
+        Some(figures) => match figures.compliance_rate {
+            Some(rate) => percent(Some(rate)),
+            None if figures.required == Some(0) => "none required".to_string(),
+            None => "not enough data".to_string(),
+        },
+    }
+}
+
+fn area_compliance_markup(area: &str, view: &AreaCompliance) -> Markup {
+    let answer = &view.area;
+    let totals = &answer.totals;
+    html! {
+        h1 class="govuk-heading-l" { "Training compliance in " (data::area_name(area)) }
+        p class="govuk-body" {
+            "Share of required training held in date on " (answer.as_of)
+            " at the area's workplaces, by topic and level, beside the region and England. "
+            "Small numbers are withheld (“< 5”) and rates on too few staff records or workplaces show “not enough data”. "
+            "No staff record is shown."
+        }
+        ul class="govuk-list" {
+            li { a class="govuk-link" href=(format!("/areas/{}/training-needs", encode(area))) { "Training needs analysis of this area" } }
+        }
+        dl class="govuk-summary-list" {
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "Compliance rate, all topics" }
+                dd class="govuk-summary-list__value" { (shown_rate(Some(totals))) }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "Region" }
+                dd class="govuk-summary-list__value" { (shown_rate(view.region.as_ref().map(|region| &region.totals))) }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "England" }
+                dd class="govuk-summary-list__value" { (shown_rate(Some(&view.england.totals))) }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "Required (topic and staff record pairs)" }
+                dd class="govuk-summary-list__value" { (count(totals.required)) }
+            }
+            div class="govuk-summary-list__row" {
+                dt class="govuk-summary-list__key" { "Workplaces" }
+                dd class="govuk-summary-list__value" { (totals.workplaces) }
+            }
+        }
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--m" { "Compliance by topic and level" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Topic" }
+                th scope="col" class="govuk-table__header" { "Level" }
+                th scope="col" class="govuk-table__header" { "Class" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Required" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Expired" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Missing" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Area rate" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Region rate" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "England rate" }
+            } }
+            tbody class="govuk-table__body" {
+                @for topic in &answer.topics {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { (topic_name(&topic.topic)) }
+                        td class="govuk-table__cell" { (topic.level.as_deref().unwrap_or("–")) }
+                        td class="govuk-table__cell" { (topic.class) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(topic.figures.required)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(topic.figures.expired)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (count(topic.figures.missing)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (shown_rate(Some(&topic.figures))) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (shown_rate(topic.comparison.region.as_ref())) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (shown_rate(topic.comparison.england.as_ref())) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /areas/{area}/compliance`: the area's compliance rates by topic and level beside the
+/// region and England, disclosure-controlled for every signed-in caller, no staff reference.
+pub(crate) async fn area_compliance_page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(area): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Html<String>, PageError> {
+    caller.require_user()?;
+    let params = params(&query, &["as_of"])?;
+    let page_caller = caller.clone();
+    let page_area = data::area_code(&area);
+    let view = state
+        .with_store(move |store, _| {
+            let as_of = as_of_or_default(store, &params, None)?;
+            area_compliance(store, &area, as_of)
+        })
+        .await?;
+    Ok(layout(
+        "Training compliance",
+        &page_caller,
+        area_compliance_markup(&page_area, &view),
+    ))
 }
 
 #[cfg(test)]

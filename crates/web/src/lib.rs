@@ -17,6 +17,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 mod charts;
+mod compliance_api;
 mod compliance_pages;
 mod data;
 mod error;
@@ -82,6 +83,8 @@ struct Inner {
     settings: Settings,
     cache: Mutex<data::Cache>,
     pending: Mutex<upload::Pending>,
+    /// Totals of staff lists, kept between pages (`records::StaffCounts`).
+    staff_counts: Mutex<records::StaffCounts>,
 }
 
 impl AppState {
@@ -99,6 +102,7 @@ impl AppState {
                 settings,
                 cache: Mutex::new(data::Cache::default()),
                 pending: Mutex::new(upload::Pending::default()),
+                staff_counts: Mutex::new(records::StaffCounts::default()),
             }),
         }
     }
@@ -111,6 +115,11 @@ impl AppState {
     /// Uploads waiting for confirmation.
     pub(crate) fn pending(&self) -> &Mutex<upload::Pending> {
         &self.inner.pending
+    }
+
+    /// Totals of staff lists by snapshot and filter.
+    pub(crate) fn staff_counts(&self) -> &Mutex<records::StaffCounts> {
+        &self.inner.staff_counts
     }
 
     /// Runs `work` on an open store (a pooled connection, or a new one) on the blocking pool.
@@ -410,6 +419,8 @@ fn routes() -> Vec<(RouteInfo, Handler)> {
     ]
     .into_iter()
     .chain(compliance_pages::routes())
+    .chain(admin_pages::routes())
+    .chain(compliance_api::routes())
     .collect()
 }
 

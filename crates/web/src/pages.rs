@@ -137,7 +137,11 @@ fn role_links(user: &carecount_store::accounts::User) -> Vec<(String, String)> {
             .map(|area| (format!("/areas/{}", encode(area)), data::area_name(area)))
             .collect(),
         Role::Admin => vec![
-            ("/admin".to_string(), "Organisations".to_string()),
+            (
+                "/admin/organisations".to_string(),
+                "Organisations".to_string(),
+            ),
+            ("/admin/areas".to_string(), "Areas".to_string()),
             ("/admin/users".to_string(), "Users".to_string()),
             ("/admin/audit".to_string(), "Audit log".to_string()),
         ],
@@ -682,6 +686,8 @@ pub(crate) struct StaffQuery {
     #[serde(default)]
     contract: String,
     #[serde(default)]
+    workplace: String,
+    #[serde(default)]
     page: String,
 }
 
@@ -717,32 +723,35 @@ pub(crate) async fn org_staff(
     };
     let page_caller = caller.clone();
     let org_for_links = org.clone();
-    let records = state
-        .with_store(move |store, _| api::owner_records(store, &caller, &org, "staff list"))
-        .await?;
-    let needle = query.q.trim().to_lowercase();
-    let staff: Vec<&carecount_domain::Staff> = records
-        .as_ref()
-        .map(|(_, records)| {
-            records
-                .staff
-                .iter()
-                .filter(|staff| {
-                    needle.is_empty()
-                        || staff.personal.display_id.to_lowercase().contains(&needle)
-                        || staff.unique_worker_id.to_lowercase().contains(&needle)
-                })
-                .filter(|staff| role.is_none_or(|role| staff.main_job_role == role))
-                .filter(|staff| contract.is_none_or(|contract| staff.contract == contract))
-                .collect()
+    let filter = carecount_store::staff_page::StaffFilter {
+        search: query.q.trim().to_string(),
+        job_role: role,
+        contract,
+        workplace: Some(query.workplace.trim().to_string()).filter(|given| !given.is_empty()),
+    };
+    let window = carecount_store::staff_page::PageWindow {
+        offset: ((page - 1) as u64).saturating_mul(STAFF_PAGE_SIZE as u64),
+        limit: Some(STAFF_PAGE_SIZE as u64),
+    };
+    let (total, shown) = state
+        .with_store(move |store, state| {
+            crate::records::owner_staff_page(
+                store,
+                state,
+                &caller,
+                &org,
+                "staff list",
+                &filter,
+                window,
+            )
         })
+        .await?
+        .map(|(_, page)| (page.total, page.staff))
         .unwrap_or_default();
-    let pages = staff.len().div_ceil(STAFF_PAGE_SIZE).max(1);
-    let shown: Vec<&&carecount_domain::Staff> = staff
-        .iter()
-        .skip((page - 1).saturating_mul(STAFF_PAGE_SIZE))
-        .take(STAFF_PAGE_SIZE)
-        .collect();
+    let pages = usize::try_from(total)
+        .unwrap_or(usize::MAX)
+        .div_ceil(STAFF_PAGE_SIZE)
+        .max(1);
     let tables = carecount_codes::tables();
     let contracts: Vec<_> = tables.enumeration("EMPLSTATUS").collect();
     let contract_name = |code: u32| {
@@ -753,11 +762,15 @@ pub(crate) async fn org_staff(
     };
     let link = |page: usize| {
         format!(
-            "/organisations/{}/staff?q={}&role={}&contract={}&page={page}",
+            "/organisations/{}/staff?q={}&role={}&contract={}{}&page={page}",
             encode(&org_for_links),
             encode(&query.q),
             encode(&query.role),
-            encode(&query.contract)
+            encode(&query.contract),
+            match query.workplace.trim() {
+                "" => String::new(),
+                workplace => format!("&workplace={}", encode(workplace)),
+            }
         )
     };
     Ok(layout(
@@ -772,6 +785,9 @@ pub(crate) async fn org_staff(
                 div class="govuk-form-group" {
                     label class="govuk-label" for="q" { "Search by name, ID or worker ID" }
                     input class="govuk-input govuk-!-width-one-half" id="q" name="q" type="search" value=(query.q);
+                }
+                @if !query.workplace.trim().is_empty() {
+                    input type="hidden" name="workplace" value=(query.workplace.trim());
                 }
                 div class="govuk-form-group" {
                     label class="govuk-label" for="role" { "Main job role" }
@@ -793,7 +809,7 @@ pub(crate) async fn org_staff(
                 }
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Search" }
             }
-            p class="govuk-body" { (staff.len()) " records found. Page " (page) " of " (pages) "." }
+            p class="govuk-body" { (total) " records found. Page " (page) " of " (pages) "." }
             table class="govuk-table" {
                 thead class="govuk-table__head" { tr class="govuk-table__row" {
                     th scope="col" class="govuk-table__header" { "Name or ID" }
@@ -1017,7 +1033,8 @@ pub(crate) async fn area_dashboard(
             (trends_table(&profile))
             h2 class="govuk-heading-m" { "Plan and develop the workforce" }
             ul class="govuk-list" {
-                li { a class="govuk-link" href=(format!("/areas/{}/training-needs", encode(&area_for_links))) { "Training needs analysis" } }
+                li { a class="govuk-link" href=(format!("/areas/{}/training-needs", encode(&area_for_links))) { "Training needs" } }
+                li { a class="govuk-link" href=(format!("/areas/{}/compliance", encode(&area_for_links))) { "Area compliance" } }
                 li { a class="govuk-link" href=(format!("/areas/{}/projections", encode(&area_for_links))) { "Workforce projections and scenarios" } }
             }
             h2 class="govuk-heading-m" { "Download" }

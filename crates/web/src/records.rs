@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use carecount_ascwds::{FileKind, Given, InputFile, Message, Severity};
 use carecount_domain::Staff;
 use carecount_store::OrgRecords;
+use carecount_store::staff_page::{PageWindow, StaffFilter, StaffPage};
 use maud::html;
 use serde::Deserialize;
 
@@ -677,4 +678,79 @@ pub(crate) async fn export(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// Totals of staff lists, so that paging through a list of a national organisation counts it
+/// once per snapshot and filter. Keyed by organisation, snapshot id and creation time (a store
+/// written anew at the same path gives other times) and the filter; a written snapshot has a new
+/// id, so nothing is ever stale. At most [`STAFF_COUNTS_KEPT`] totals are kept.
+#[derive(Debug, Default)]
+pub(crate) struct StaffCounts {
+    totals: std::collections::HashMap<(String, i64, String, StaffFilter), u64>,
+}
+
+/// How many staff list totals the app keeps (then it starts again).
+pub(crate) const STAFF_COUNTS_KEPT: usize = 4096;
+
+impl StaffCounts {
+    fn get(&self, key: &(String, i64, String, StaffFilter)) -> Option<u64> {
+        self.totals.get(key).copied()
+    }
+
+    fn put(&mut self, key: (String, i64, String, StaffFilter), total: u64) {
+        if self.totals.len() >= STAFF_COUNTS_KEPT {
+            self.totals.clear();
+        }
+        self.totals.insert(key, total);
+    }
+}
+
+/// The page `window` of the organisation's current staff records that pass `filter`, with the
+/// as-of date of its latest snapshot (`None`: no snapshot yet) and the number of records that
+/// pass, for its owner; every administrator read is audited (as [`api::owner_records`]). Reads
+/// only the page's records; the total is counted once per snapshot and filter.
+pub(crate) fn owner_staff_page(
+    store: &carecount_store::Store,
+    state: &AppState,
+    caller: &Caller,
+    org: &str,
+    what: &str,
+    filter: &StaffFilter,
+    window: PageWindow,
+) -> Result<Option<(String, StaffPage)>, WebError> {
+    use carecount_store::accounts::Role;
+    auth::require_owner(caller, org)?;
+    let scope = store.owner_scope(org)?;
+    if caller.user().map(|user| user.role) == Some(Role::Admin) {
+        store.audit(&caller.actor(), "admin_read", org, what)?;
+    }
+    let Some(snapshot) = store.snapshot_at(org, None)? else {
+        return Ok(None);
+    };
+    let key = (
+        org.to_string(),
+        snapshot.id,
+        snapshot.created_at.clone(),
+        filter.clone(),
+    );
+    let cached = state
+        .staff_counts()
+        .lock()
+        .ok()
+        .and_then(|counts| counts.get(&key));
+    let total = match cached {
+        Some(total) => total,
+        None => {
+            let total = store.staff_count(&scope, &snapshot, filter)?;
+            if let Ok(mut counts) = state.staff_counts().lock() {
+                counts.put(key, total);
+            }
+            total
+        }
+    };
+    let staff = store.staff_rows(&scope, &snapshot, filter, window)?;
+    Ok(Some((
+        crate::data::format_date(snapshot.as_of),
+        StaffPage { total, staff },
+    )))
 }

@@ -73,6 +73,35 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
         FORBIDDEN,
         UNPROCESSABLE,
     ];
+    let compliance_owner = [UNAUTHORIZED, OK, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN, OK];
+    let compliance_page = [SEE_OTHER, OK, NOT_FOUND, OK, FORBIDDEN, FORBIDDEN, OK];
+    let compliance_write = [
+        UNAUTHORIZED,
+        OK,
+        NOT_FOUND,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        OK,
+    ];
+    let compliance_invalid = [
+        UNAUTHORIZED,
+        UNPROCESSABLE,
+        NOT_FOUND,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        UNPROCESSABLE,
+    ];
+    let compliance_missing = [
+        UNAUTHORIZED,
+        NOT_FOUND,
+        NOT_FOUND,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        NOT_FOUND,
+    ];
     HashMap::from([
         // The anonymous column sends a wrong password.
         (
@@ -183,10 +212,14 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
         ),
         // Training compliance (compliance.md §9): organisation answers for its owners; area
         // answers for any signed-in caller, always disclosure-controlled.
-        (("GET", "/api/v1/organisations/{org}/compliance"), owner_api),
+        // Other employers get 404 on every organisation compliance path (§9).
+        (
+            ("GET", "/api/v1/organisations/{org}/compliance"),
+            compliance_owner,
+        ),
         (
             ("GET", "/api/v1/organisations/{org}/compliance/expiring"),
-            owner_api,
+            compliance_owner,
         ),
         (
             ("GET", "/api/v1/areas/{area}/compliance"),
@@ -196,7 +229,7 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
             ("GET", "/api/v1/areas/{area}/training-needs"),
             [UNAUTHORIZED, OK, OK, OK, OK, OK, OK],
         ),
-        (("GET", "/organisations/{org}/training"), owner_page),
+        (("GET", "/organisations/{org}/training"), compliance_page),
         // The matrix deleted staff record A earlier in table order (the delete row above), so
         // those who may see or edit it find it gone: 404.
         (
@@ -205,7 +238,7 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
                 "/organisations/{org}/workplaces/{workplace}/staff/{worker}/training",
             ),
             [
-                SEE_OTHER, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND,
+                SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND,
             ],
         ),
         (
@@ -214,10 +247,117 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
                 "/organisations/{org}/workplaces/{workplace}/staff/{worker}/training",
             ),
             [
-                SEE_OTHER, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND,
+                SEE_OTHER, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND,
             ],
         ),
         (("GET", "/areas/{area}/training-needs"), signed_in_page),
+        // Compliance pages (compliance.md §9): alerts and requirements for the organisation's
+        // owners (other employers 404); the upload for its editors (the matrix posts a plain
+        // form, not the multipart upload: 400); area compliance for any signed-in caller,
+        // disclosure-controlled.
+        (
+            ("GET", "/organisations/{org}/training/alerts"),
+            compliance_page,
+        ),
+        (
+            ("GET", "/organisations/{org}/requirements"),
+            compliance_page,
+        ),
+        (
+            ("POST", "/organisations/{org}/requirements"),
+            [
+                SEE_OTHER,
+                BAD_REQUEST,
+                NOT_FOUND,
+                FORBIDDEN,
+                FORBIDDEN,
+                FORBIDDEN,
+                BAD_REQUEST,
+            ],
+        ),
+        (("GET", "/areas/{area}/compliance"), signed_in_page),
+        // The compliance API (compliance.md §9, compliance_api.rs): other employers 404,
+        // commissioners 403. Staff record A was deleted earlier in table order: 404.
+        (
+            ("GET", "/api/v1/organisations/{org}/compliance/matrix"),
+            compliance_owner,
+        ),
+        (
+            (
+                "GET",
+                "/api/v1/organisations/{org}/compliance/staff/{workplace}/{staff}",
+            ),
+            [
+                UNAUTHORIZED,
+                NOT_FOUND,
+                NOT_FOUND,
+                NOT_FOUND,
+                FORBIDDEN,
+                FORBIDDEN,
+                NOT_FOUND,
+            ],
+        ),
+        (
+            ("GET", "/api/v1/organisations/{org}/compliance/alerts"),
+            compliance_owner,
+        ),
+        (
+            ("GET", "/api/v1/organisations/{org}/training"),
+            compliance_owner,
+        ),
+        // The body names a staff record nobody holds: 422 (unknown_staff), nothing stored.
+        (
+            ("POST", "/api/v1/organisations/{org}/training"),
+            compliance_invalid,
+        ),
+        // A file of the header alone: checked, nothing to store.
+        (
+            ("POST", "/api/v1/organisations/{org}/training/import"),
+            compliance_write,
+        ),
+        // `{id}` (the spare user's id) is no record of org A: 404 once allowed.
+        (
+            ("DELETE", "/api/v1/organisations/{org}/training/{id}"),
+            compliance_missing,
+        ),
+        (
+            ("POST", "/api/v1/organisations/{org}/exemptions"),
+            compliance_invalid,
+        ),
+        (
+            ("DELETE", "/api/v1/organisations/{org}/exemptions/{id}"),
+            compliance_missing,
+        ),
+        (
+            ("GET", "/api/v1/organisations/{org}/requirements"),
+            compliance_owner,
+        ),
+        // An empty file: no rows of the organisation's own, a new profile version.
+        (
+            ("PUT", "/api/v1/organisations/{org}/requirements"),
+            compliance_write,
+        ),
+        (
+            ("GET", "/api/v1/areas/{area}/training-costs"),
+            [UNAUTHORIZED, OK, OK, OK, OK, OK, OK],
+        ),
+        // One valid unit-costs row: the area's commissioner and admins store it.
+        (
+            ("PUT", "/api/v1/areas/{area}/training-costs"),
+            [
+                UNAUTHORIZED,
+                FORBIDDEN,
+                FORBIDDEN,
+                FORBIDDEN,
+                OK,
+                FORBIDDEN,
+                OK,
+            ],
+        ),
+        (
+            ("GET", "/api/v1/catalogue"),
+            [UNAUTHORIZED, OK, OK, OK, OK, OK, OK],
+        ),
         (("GET", "/admin"), admin_page),
         (("GET", "/admin/users"), admin_page),
         (("POST", "/admin/users/{id}/password"), admin_page),
@@ -232,6 +372,12 @@ fn expectations() -> HashMap<(&'static str, &'static str), [u16; 7]> {
         // The admin disables the spare user, then enables it again (table order).
         (("POST", "/admin/users/{id}/disable"), admin_page),
         (("POST", "/admin/users/{id}/enable"), admin_page),
+        // Organisations and areas (administrators only); `{org}` is organisation A.
+        (("GET", "/admin/organisations"), admin_page),
+        (("GET", "/admin/organisations/{org}"), admin_page),
+        (("GET", "/admin/areas"), admin_page),
+        // The matrix posts only the CSRF token: no commissioner, area or action → 422.
+        (("POST", "/admin/areas"), admin_invalid),
         // API tokens: every signed-in user manages their own.
         (("GET", "/account/tokens"), signed_in_page),
         // No name posted → 422.
@@ -289,6 +435,7 @@ fn concrete_path(info: &RouteInfo, fixture: &common::Fixture, format: &str) -> S
         .replace("{name}", "staff_records")
         .replace("{workplace}", &fixture.staff_a.0)
         .replace("{worker}", &fixture.staff_a.1)
+        .replace("{staff}", &fixture.staff_a.1)
         .replace("{id}", &fixture.spare_id.to_string())
         .replace("{*file}", "govuk-frontend.min.css")
         .replace("{format}", format)
@@ -339,6 +486,38 @@ async fn request_for(
                 body = Body::from(format!("csrf={csrf}"));
             }
             return builder.body(body).unwrap_or_default();
+        }
+        // The compliance API's writes: a JSON record or exemption of a staff record nobody
+        // holds, a training file of the header alone, an empty requirements file, one valid
+        // unit-costs row.
+        ("POST", "/api/v1/organisations/{org}/training") => {
+            builder = builder.header(header::CONTENT_TYPE, "application/json");
+            body = Body::from(
+                serde_json::json!({"workplace": "NO-SUCH-WORKPLACE", "staff": "NO-SUCH-STAFF",
+                    "topic": "fire_safety", "completed": "2025-01-01"})
+                .to_string(),
+            );
+        }
+        ("POST", "/api/v1/organisations/{org}/exemptions") => {
+            builder = builder.header(header::CONTENT_TYPE, "application/json");
+            body = Body::from(
+                serde_json::json!({"workplace": "NO-SUCH-WORKPLACE", "staff": "NO-SUCH-STAFF",
+                    "topic": "dementia", "reason": "long_term_absence"})
+                .to_string(),
+            );
+        }
+        ("POST", "/api/v1/organisations/{org}/training/import") => {
+            builder = builder.header(header::CONTENT_TYPE, "text/csv");
+            body = Body::from(
+                "localestid,uniqueworkerid,topic,level,completed,expires,validity,title,provider,number,revalidation_due,notes\n",
+            );
+        }
+        ("PUT", "/api/v1/areas/{area}/training-costs") => {
+            builder = builder.header(header::CONTENT_TYPE, "text/csv");
+            body = Body::from(
+                "topic,level,delivery,cost_per_place,cohort_size,cost_per_cohort,learner_hours,source,status\n\
+                 fire_safety,,elearning,30,,0,2,council framework,published\n",
+            );
         }
         ("POST", _) => {
             if let Some((_, csrf)) = &credentials.session {

@@ -3,10 +3,14 @@
 //! healthcare activities) against the workplace file and the stored state (§6.2 step 5).
 //! None of these messages is de-duplicated.
 
+use std::borrow::Cow;
+
 use crate::fast::{HashMap, HashSet};
 
 use carecount_codes::{Tables, special};
-use carecount_domain::{Answer, RecordKey, Status, key};
+use carecount_domain::{Answer, RecordKey, Status};
+
+use crate::fast::key;
 
 use super::line::{CheckedLine, Halves};
 use crate::ExistingState;
@@ -78,8 +82,8 @@ fn message(
         column,
         value,
         text,
-        &line.localestid,
-        Some(&line.unique_worker_id),
+        line.localestid,
+        Some(line.unique_worker_id),
     )
 }
 
@@ -112,16 +116,22 @@ fn salary_same_as_full_time(
             full_time.insert((salary, role));
         }
     }
-    let named: HashSet<RecordKey> = lines
-        .iter()
-        .filter(|l| {
-            matches!(
-                l.status,
-                Some(Status::New | Status::Update | Status::Delete)
-            )
-        })
-        .map(|l| key(&l.unique_worker_id))
-        .collect();
+    // Only stored records are looked up in `named`: without any, skip building it.
+    let mut named: HashSet<&RecordKey> = HashSet::default();
+    if !existing.staff.is_empty() {
+        named.reserve(lines.len());
+        named.extend(
+            lines
+                .iter()
+                .filter(|l| {
+                    matches!(
+                        l.status,
+                        Some(Status::New | Status::Update | Status::Delete)
+                    )
+                })
+                .map(|l| &l.worker_key),
+        );
+    }
     for stored in &existing.staff {
         let record = &stored.record;
         if record.salary_interval == Some(special::SALARYINT_ANNUAL)
@@ -163,7 +173,8 @@ fn salary_same_as_full_time(
 
 /// XS3: the same National Insurance number on lines whose contracted hours add up to more than 75.
 fn ni_number_hours(lines: &[CheckedLine], outcome: &mut CrossOutcome) {
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut groups: HashMap<&str, Vec<usize>> =
+        HashMap::with_capacity_and_hasher(lines.len(), Default::default());
     for (index, line) in lines.iter().enumerate() {
         if line.ni_number_accepted {
             groups
@@ -213,29 +224,36 @@ fn duplicates_and_unknown_workplaces(
     kept: &HashMap<&RecordKey, &WorkplaceLine>,
     outcome: &mut CrossOutcome,
 ) {
-    let mut references: HashMap<(RecordKey, RecordKey), usize> = HashMap::default();
+    // Keys borrowed from the lines (computed once per line in `check_line`).
+    // Sized once for every line: growing maps of a national file rehashes (and zeroes fresh
+    // pages) again and again.
+    let mut references: HashMap<(&RecordKey, &RecordKey), usize> =
+        HashMap::with_capacity_and_hasher(lines.len(), Default::default());
     for line in lines {
         *references
-            .entry((key(&line.localestid), key(&line.unique_worker_id)))
+            .entry((&line.workplace_key, &line.worker_key))
             .or_default() += 1;
     }
-    let mut seen: HashSet<(RecordKey, RecordKey)> = HashSet::default();
+    let mut seen: HashSet<(&RecordKey, &RecordKey)> =
+        HashSet::with_capacity_and_hasher(lines.len(), Default::default());
     for (index, line) in lines.iter().enumerate() {
-        let workplace_key = key(&line.localestid);
-        let own_reference = key(&line.unique_worker_id);
+        let workplace_key = &line.workplace_key;
+        let own_reference = &line.worker_key;
         let renamed = line
             .new_worker_id
-            .as_deref()
+            .zip(line.new_worker_key.as_ref())
             .filter(|_| line.new_worker_id_accepted);
-        let (column, value) = match renamed {
-            Some(new_id) => ("CHGUNIQUEWRKID", new_id),
-            None => ("UNIQUEWORKERID", line.unique_worker_id.as_str()),
+        let (column, value, value_key) = match renamed {
+            Some((new_id, new_key)) => ("CHGUNIQUEWRKID", new_id, new_key),
+            None => ("UNIQUEWORKERID", line.unique_worker_id, own_reference),
         };
-        let line_key = (workplace_key.clone(), key(value));
-        let rename_clash = line.new_worker_id.as_deref().is_some_and(|new_id| {
-            let new_key = (workplace_key.clone(), key(new_id));
-            let others = references.get(&new_key).copied().unwrap_or(0);
-            let itself = usize::from(new_key.1 == own_reference);
+        let line_key = (workplace_key, value_key);
+        let rename_clash = line.new_worker_key.as_ref().is_some_and(|new_reference| {
+            let others = references
+                .get(&(workplace_key, new_reference))
+                .copied()
+                .unwrap_or(0);
+            let itself = usize::from(new_reference == own_reference);
             others > itself
         });
         if seen.contains(&line_key) || rename_clash {
@@ -253,7 +271,7 @@ fn duplicates_and_unknown_workplaces(
             continue;
         }
         seen.insert(line_key);
-        if !kept.contains_key(&workplace_key) {
+        if !kept.contains_key(workplace_key) {
             if let Some(accepted) = outcome.accepted.get_mut(index) {
                 *accepted = false;
             }
@@ -266,7 +284,7 @@ fn duplicates_and_unknown_workplaces(
                     Severity::Error,
                     997,
                     "LOCALESTID",
-                    &line.localestid,
+                    line.localestid,
                     text,
                 ),
             );
@@ -276,10 +294,10 @@ fn duplicates_and_unknown_workplaces(
 
 /// The workplace a line's rules refer to: the TRANSFERSTAFFRECORD target of a moving UPDATE line,
 /// else its LOCALESTID.
-fn effective_workplace(line: &CheckedLine) -> RecordKey {
+fn effective_workplace<'l>(line: &'l CheckedLine) -> Cow<'l, RecordKey> {
     match (&line.transfer, line.status) {
-        (Some(target), Some(Status::Update)) => key(target),
-        _ => key(&line.localestid),
+        (Some(target), Some(Status::Update)) => Cow::Owned(key(target)),
+        _ => Cow::Borrowed(&line.workplace_key),
     }
 }
 
@@ -356,8 +374,8 @@ fn transfers(
         .enumerate()
         .filter(|(_, l)| l.status == Some(Status::Update))
         .filter_map(|(i, l)| {
-            let target = l.transfer.as_deref()?;
-            let reference = l.new_worker_id.as_deref().unwrap_or(&l.unique_worker_id);
+            let target = l.transfer?;
+            let reference = l.new_worker_id.unwrap_or(l.unique_worker_id);
             Some((i, target, key(target), key(reference), reference))
         })
         .collect();
@@ -365,8 +383,7 @@ fn transfers(
         return;
     }
     let is_moving: HashSet<usize> = moving.iter().map(|m| m.0).collect();
-    let line_reference =
-        |l: &CheckedLine| key(l.new_worker_id.as_deref().unwrap_or(&l.unique_worker_id));
+    let line_reference = |l: &CheckedLine| key(l.new_worker_id.unwrap_or(l.unique_worker_id));
 
     // XS8 first.
     let mut per_target: HashMap<(&RecordKey, &RecordKey), usize> = HashMap::default();
@@ -376,7 +393,7 @@ fn transfers(
     let new_at: HashSet<(RecordKey, RecordKey)> = lines
         .iter()
         .filter(|l| l.status == Some(Status::New))
-        .map(|l| (key(&l.localestid), line_reference(l)))
+        .map(|l| (key(l.localestid), line_reference(l)))
         .collect();
     let mut any_duplicate = false;
     for (index, _, target, reference, written) in &moving {
@@ -419,7 +436,7 @@ fn transfers(
         .filter(|(i, l)| {
             l.status.is_some() && l.status != Some(Status::New) && !is_moving.contains(i)
         })
-        .map(|(_, l)| (key(&l.localestid), line_reference(l)))
+        .map(|(_, l)| (key(l.localestid), line_reference(l)))
         .collect();
     for (index, target, target_key, reference, written) in &moving {
         let Some(line) = lines.get(*index) else {

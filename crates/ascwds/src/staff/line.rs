@@ -1,14 +1,17 @@
 //! The per-line staff rules S01–S105 (§3.4), run in the order of §3.3. Each line's messages go
 //! through [`LineMessages`], which keeps only the first message of each code (§1.6).
 
+use crate::column::Col;
 use carecount_codes::{Tables, special};
-use carecount_domain::{Answer, Hundredths, Qualification, QualificationAnswer, Status};
+use carecount_domain::{Answer, Hundredths, Qualification, QualificationAnswer, RecordKey, Status};
+use std::borrow::Cow;
 use time::Date;
 
 use super::parse::{
     add_years, all_digits, format_date, hourly_rate_pence, hours_halves, is_ni_number,
     is_staff_postcode, js_length, lenient_date, plain_integer, strict_date,
 };
+use crate::fast::key;
 use crate::js::{parse_float, parse_int};
 use crate::message::{FileKind, LineMessages};
 use crate::row::Row;
@@ -106,19 +109,24 @@ pub(super) struct PayFacts {
 
 /// One staff line after its own rules.
 #[derive(Debug)]
-pub(super) struct CheckedLine {
+pub(super) struct CheckedLine<'a> {
     pub line: u32,
-    pub localestid: String,
-    pub unique_worker_id: String,
+    pub localestid: &'a str,
+    pub unique_worker_id: &'a str,
+    /// LOCALESTID and UNIQUEWORKERID with whitespace removed (§1.2), built once per line.
+    pub workplace_key: RecordKey,
+    pub worker_key: RecordKey,
     /// CHGUNIQUEWRKID when given (non-blank).
-    pub new_worker_id: Option<String>,
+    pub new_worker_id: Option<&'a str>,
+    /// The key of CHGUNIQUEWRKID when given.
+    pub new_worker_key: Option<RecordKey>,
     /// The CHGUNIQUEWRKID passed S05.
     pub new_worker_id_accepted: bool,
     /// TRANSFERSTAFFRECORD when given (non-blank).
-    pub transfer: Option<String>,
+    pub transfer: Option<&'a str>,
     /// STATUS, when valid.
     pub status: Option<Status>,
-    pub display_id: String,
+    pub display_id: &'a str,
     /// NINUMBER after `Admin` replacement, and whether S16 accepted it (non-blank).
     pub ni_number: String,
     pub ni_number_accepted: bool,
@@ -128,26 +136,26 @@ pub(super) struct CheckedLine {
     pub main_job_role_as_read: Option<i64>,
     pub pay_facts: PayFacts,
     pub values: Values,
-    pub messages: LineMessages,
+    pub messages: LineMessages<'a>,
 }
 
 /// Runs S01–S105 on one line. `qualification_pairs` is the number of QUALACH pairs in the header.
-pub(super) fn check_line(
-    row: &Row<'_>,
+pub(super) fn check_line<'a>(
+    row: &Row<'a>,
     qualification_pairs: u32,
     existing: &ExistingState,
     tables: &Tables,
     as_of: Date,
-) -> CheckedLine {
-    let localestid = row.text("LOCALESTID").to_string();
-    let unique_worker_id = row.text("UNIQUEWORKERID").to_string();
+) -> CheckedLine<'a> {
+    let localestid = row.text(Col::LOCALESTID);
+    let unique_worker_id = row.text(Col::UNIQUEWORKERID);
     let mut messages = LineMessages::new(
         FileKind::Staff,
         row.line(),
-        &localestid,
-        Some(&unique_worker_id),
+        localestid,
+        Some(unique_worker_id),
     );
-    let stored = existing.staff(&localestid, &unique_worker_id);
+    let stored = existing.staff(localestid, unique_worker_id);
 
     // S01, S02.
     if localestid.is_empty() {
@@ -157,11 +165,11 @@ pub(super) fn check_line(
             "",
             "LOCALESTID has not been supplied: give the workplace reference",
         );
-    } else if js_length(&localestid) >= ID_LIMIT {
+    } else if js_length(localestid) >= ID_LIMIT {
         messages.error(
             1010,
             "LOCALESTID",
-            &localestid,
+            localestid,
             "LOCALESTID must be shorter than 50 characters",
         );
     }
@@ -173,16 +181,16 @@ pub(super) fn check_line(
             "",
             "UNIQUEWORKERID has not been supplied: give the staff reference",
         );
-    } else if js_length(&unique_worker_id) >= ID_LIMIT {
+    } else if js_length(unique_worker_id) >= ID_LIMIT {
         messages.error(
             1020,
             "UNIQUEWORKERID",
-            &unique_worker_id,
+            unique_worker_id,
             "UNIQUEWORKERID must be shorter than 50 characters",
         );
     }
     // S05.
-    let new_worker_id = non_blank(row.text("CHGUNIQUEWRKID"));
+    let new_worker_id = non_blank(row.text(Col::CHGUNIQUEWRKID));
     let mut new_worker_id_accepted = new_worker_id.is_some();
     if let Some(new_id) = &new_worker_id
         && js_length(new_id) >= ID_LIMIT
@@ -196,7 +204,7 @@ pub(super) fn check_line(
         );
     }
     // S06.
-    let transfer = non_blank(row.text("TRANSFERSTAFFRECORD"));
+    let transfer = non_blank(row.text(Col::TRANSFERSTAFFRECORD));
     if let Some(target) = &transfer
         && stored.is_none()
     {
@@ -208,7 +216,7 @@ pub(super) fn check_line(
         );
     }
     // S07, S08.
-    let display_id = row.text("DISPLAYID").to_string();
+    let display_id = row.text(Col::DISPLAYID);
     if display_id.is_empty() {
         messages.error(
             1050,
@@ -216,60 +224,60 @@ pub(super) fn check_line(
             "",
             "DISPLAYID is blank: give the name or ID of the member of staff",
         );
-    } else if js_length(&display_id) >= ID_LIMIT {
+    } else if js_length(display_id) >= ID_LIMIT {
         messages.error(
             1050,
             "DISPLAYID",
-            &display_id,
+            display_id,
             "DISPLAYID must be shorter than 50 characters",
         );
     }
     // S09–S12.
-    let raw_status = row.text("STATUS").to_string();
-    let status = Status::parse(&raw_status);
+    let raw_status = row.text(Col::STATUS);
+    let status = Status::parse(raw_status);
     let exists = stored.is_some();
     match status {
         None => messages.error(
             1040,
             "STATUS",
-            &raw_status,
+            raw_status,
             "STATUS is not valid: use NEW, UPDATE, DELETE, UNCHECKED or NOCHANGE",
         ),
         Some(Status::New) if exists => messages.error(
             1040,
             "STATUS",
-            &raw_status,
+            raw_status,
             "STATUS is NEW but this staff record already exists: use UPDATE, NOCHANGE, UNCHECKED or DELETE",
         ),
         Some(Status::Delete) if !exists => {
-            messages.error(1040, "STATUS", &raw_status, "STATUS is DELETE but this staff record does not exist")
+            messages.error(1040, "STATUS", raw_status, "STATUS is DELETE but this staff record does not exist")
         }
         Some(Status::Update | Status::Unchecked | Status::NoChange) if !exists => messages.error(
             1040,
             "STATUS",
-            &raw_status,
+            raw_status,
             "this staff record does not exist yet: change STATUS to NEW to add it",
         ),
         Some(_) => {}
     }
     // S13.
     if let Some(stored) = stored {
-        days_sick_unchanged(row, &raw_status, stored, as_of, &mut messages);
+        days_sick_unchanged(row, raw_status, stored, as_of, &mut messages);
     }
 
-    let ni_number = admin_replaced(row.text("NINUMBER"), stored, |s| {
+    let ni_number = admin_replaced(row.text(Col::NINUMBER), stored, |s| {
         s.record.personal.ni_number.clone()
     });
-    let dob_text = admin_replaced(row.text("DOB"), stored, |s| {
+    let dob_text = admin_replaced(row.text(Col::DOB), stored, |s| {
         s.record.personal.date_of_birth.map(format_date)
     });
     let date_of_birth_as_read = lenient_date(&dob_text);
-    let main_job_role_as_read = parse_int(row.text("MAINJOBROLE"));
+    let main_job_role_as_read = parse_int(row.text(Col::MAINJOBROLE));
     let pay_facts = PayFacts {
-        salary_interval: parse_int(row.text("SALARYINT")),
-        salary: parse_int(row.text("SALARY")),
+        salary_interval: parse_int(row.text(Col::SALARYINT)),
+        salary: parse_int(row.text(Col::SALARY)),
         main_job_role: main_job_role_as_read,
-        contracted_hours: parse_float(row.text("CONTHOURS")),
+        contracted_hours: parse_float(row.text(Col::CONTHOURS)),
     };
     let full = !matches!(
         status,
@@ -279,6 +287,9 @@ pub(super) fn check_line(
         line: row.line(),
         localestid,
         unique_worker_id,
+        workplace_key: key(localestid),
+        worker_key: key(unique_worker_id),
+        new_worker_key: new_worker_id.map(key),
         new_worker_id,
         new_worker_id_accepted,
         transfer,
@@ -305,8 +316,8 @@ pub(super) fn check_line(
     checked
 }
 
-fn non_blank(text: &str) -> Option<String> {
-    (!text.is_empty()).then(|| text.to_string())
+fn non_blank(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
 /// `Admin` (any case) in NINUMBER/DOB stands for the stored value, blank for a new record (§3.2).
@@ -337,7 +348,7 @@ fn days_sick_unchanged(
     let saved_before_today = stored.days_sick_saved_on.is_some_and(|saved| saved < as_of);
     let (Some(stored_halves), Some(given)) = (
         stored.record.days_sick_halves,
-        parse_int(row.text("DAYSSICK")),
+        parse_int(row.text(Col::DAYSSICK)),
     ) else {
         return;
     };
@@ -346,7 +357,7 @@ fn days_sick_unchanged(
         messages.warning(
             3240,
             "DAYSSICK",
-            row.text("DAYSSICK"),
+            row.text(Col::DAYSSICK),
             "DAYSSICK is the same as last time: check it is the number of days sick in the last 12 months",
         );
     }
@@ -356,16 +367,18 @@ struct FullRules<'r, 'a> {
     row: &'r Row<'a>,
     tables: &'r Tables,
     as_of: Date,
-    line: &'r mut CheckedLine,
+    line: &'r mut CheckedLine<'a>,
     dob_text: &'r str,
 }
 
-impl FullRules<'_, '_> {
-    fn text(&self, column: &str) -> &str {
+impl<'a> FullRules<'_, 'a> {
+    /// The value of `column`, borrowed from the record (not from `self`, so no copy is needed
+    /// while messages are pushed).
+    fn text(&self, column: Col) -> &'a str {
         self.row.text(column)
     }
 
-    fn int(&self, column: &str) -> Option<i64> {
+    fn int(&self, column: Col) -> Option<i64> {
         parse_int(self.row.text(column))
     }
 
@@ -412,19 +425,19 @@ impl FullRules<'_, '_> {
 
     /// S14, S15.
     fn contract(&mut self) {
-        let text = self.text("EMPLSTATUS").to_string();
-        match self.int("EMPLSTATUS") {
+        let text = self.text(Col::EMPLSTATUS);
+        match self.int(Col::EMPLSTATUS) {
             None | Some(0) => self.error(
                 1220,
                 "EMPLSTATUS",
-                &text,
+                text,
                 "EMPLSTATUS has not been supplied: give the contract type (1, 2, 3, 4 or 7)",
             ),
             Some(code) if CONTRACTS.contains(&code) => self.line.values.contract = u32::try_from(code).ok(),
             Some(_) => self.error(
                 1220,
                 "EMPLSTATUS",
-                &text,
+                text,
                 "EMPLSTATUS is not a contract type code: use 1 Permanent, 2 Temporary, 3 Pool/Bank, 4 Agency or 7 Other",
             ),
         }
@@ -451,7 +464,7 @@ impl FullRules<'_, '_> {
 
     /// S17, S18.
     fn postcode(&mut self) {
-        let text = self.text("POSTCODE").to_string();
+        let text = self.text(Col::POSTCODE);
         if text.is_empty() {
             self.warning(
                 3070,
@@ -459,13 +472,13 @@ impl FullRules<'_, '_> {
                 "",
                 "POSTCODE is blank: give the home postcode of the member of staff",
             );
-        } else if is_staff_postcode(&text) {
-            self.line.values.postcode = Some(text);
+        } else if is_staff_postcode(text) {
+            self.line.values.postcode = Some(text.to_string());
         } else {
             self.error(
                 1070,
                 "POSTCODE",
-                &text,
+                text,
                 "POSTCODE is not a full postcode with one space, like LS1 1AA",
             );
         }
@@ -473,7 +486,7 @@ impl FullRules<'_, '_> {
 
     /// S19–S21.
     fn date_of_birth(&mut self) {
-        let text = self.dob_text.to_string();
+        let text = self.dob_text;
         if text.is_empty() {
             self.warning(
                 3080,
@@ -487,7 +500,7 @@ impl FullRules<'_, '_> {
             self.warning(
                 3080,
                 "DOB",
-                &text,
+                text,
                 "DOB is not a date in the form DD/MM/YYYY and will be ignored",
             );
             return;
@@ -501,7 +514,7 @@ impl FullRules<'_, '_> {
             self.warning(
                 3080,
                 "DOB",
-                &text,
+                text,
                 "DOB gives an age outside 14 to 100 years and will be ignored",
             );
         }
@@ -509,16 +522,16 @@ impl FullRules<'_, '_> {
 
     /// S22.
     fn gender(&mut self) {
-        let text = self.text("GENDER").to_string();
+        let text = self.text(Col::GENDER);
         if text.is_empty() {
             return;
         }
-        match self.int("GENDER") {
+        match self.int(Col::GENDER) {
             Some(code @ 1..=4) => self.line.values.gender = u32::try_from(code).ok(),
             _ => self.error(
                 1090,
                 "GENDER",
-                &text,
+                text,
                 "GENDER is not valid: use 1 Male, 2 Female, 3 Don't know or 4 Other",
             ),
         }
@@ -526,15 +539,15 @@ impl FullRules<'_, '_> {
 
     /// S23, S24 (`0` is accepted and not saved).
     fn ethnicity(&mut self) {
-        let text = self.text("ETHNICITY").to_string();
+        let text = self.text(Col::ETHNICITY);
         if text.is_empty() {
             return;
         }
-        match self.int("ETHNICITY") {
+        match self.int(Col::ETHNICITY) {
             None => self.error(
                 1100,
                 "ETHNICITY",
-                &text,
+                text,
                 "ETHNICITY must be an ethnicity code number",
             ),
             Some(0) => {}
@@ -546,7 +559,7 @@ impl FullRules<'_, '_> {
                 None => self.error(
                     1100,
                     "ETHNICITY",
-                    &text,
+                    text,
                     "ETHNICITY is not a known ethnicity code",
                 ),
             },
@@ -555,19 +568,19 @@ impl FullRules<'_, '_> {
 
     /// S25, S26 (`0` is accepted and not saved).
     fn nationality(&mut self) {
-        let text = self.text("NATIONALITY").to_string();
+        let text = self.text(Col::NATIONALITY);
         if text.is_empty() {
             return;
         }
-        match self.int("NATIONALITY") {
-            None => self.error(1110, "NATIONALITY", &text, "NATIONALITY must be a whole number (a nationality code)"),
+        match self.int(Col::NATIONALITY) {
+            None => self.error(1110, "NATIONALITY", text, "NATIONALITY must be a whole number (a nationality code)"),
             Some(0) => {}
             Some(code) => match u32::try_from(code).ok().filter(|&c| self.tables.nationalities.contains(c)) {
                 Some(code) => self.line.values.nationality = Some(code),
                 None => self.error(
                     1110,
                     "NATIONALITY",
-                    &text,
+                    text,
                     format!("NATIONALITY code {code} is not valid: use 826, 998, 999 or a nationality code").as_str(),
                 ),
             },
@@ -576,25 +589,25 @@ impl FullRules<'_, '_> {
 
     /// S27, S28.
     fn british_citizenship(&mut self) {
-        let text = self.text("BRITISHCITIZENSHIP").to_string();
+        let text = self.text(Col::BRITISHCITIZENSHIP);
         if text.is_empty() {
             return;
         }
-        if self.int("NATIONALITY") == Some(i64::from(special::NATIONALITY_BRITISH)) {
+        if self.int(Col::NATIONALITY) == Some(i64::from(special::NATIONALITY_BRITISH)) {
             self.warning(
                 3120,
                 "BRITISHCITIZENSHIP",
-                &text,
+                text,
                 "BRITISHCITIZENSHIP is not needed for a British national and will be ignored",
             );
             return;
         }
-        match answer(self.int("BRITISHCITIZENSHIP")) {
+        match answer(self.int(Col::BRITISHCITIZENSHIP)) {
             Some(value) => self.line.values.british_citizenship = Some(value),
             None => self.error(
                 1120,
                 "BRITISHCITIZENSHIP",
-                &text,
+                text,
                 "BRITISHCITIZENSHIP is not valid: use 1, 2 or 999",
             ),
         }
@@ -602,19 +615,19 @@ impl FullRules<'_, '_> {
 
     /// S29, S30 (`0` is accepted and not saved).
     fn country_of_birth(&mut self) {
-        let text = self.text("COUNTRYOFBIRTH").to_string();
+        let text = self.text(Col::COUNTRYOFBIRTH);
         if text.is_empty() {
             return;
         }
-        match self.int("COUNTRYOFBIRTH") {
-            None => self.error(1130, "COUNTRYOFBIRTH", &text, "COUNTRYOFBIRTH must be a whole number (a country code)"),
+        match self.int(Col::COUNTRYOFBIRTH) {
+            None => self.error(1130, "COUNTRYOFBIRTH", text, "COUNTRYOFBIRTH must be a whole number (a country code)"),
             Some(0) => {}
             Some(code) => match u32::try_from(code).ok().filter(|&c| self.tables.countries.contains(c)) {
                 Some(code) => self.line.values.country_of_birth = Some(code),
                 None => self.error(
                     1130,
                     "COUNTRYOFBIRTH",
-                    &text,
+                    text,
                     format!("COUNTRYOFBIRTH code {code} is not valid: use 826, 998, 999 or a country code").as_str(),
                 ),
             },
@@ -623,22 +636,22 @@ impl FullRules<'_, '_> {
 
     /// S31–S35.
     fn year_of_entry(&mut self) {
-        let text = self.text("YEAROFENTRY").to_string();
+        let text = self.text(Col::YEAROFENTRY);
         if text.is_empty() {
             return;
         }
-        if text.len() != 4 || !all_digits(&text) {
+        if text.len() != 4 || !all_digits(text) {
             self.error(
                 1380,
                 "YEAROFENTRY",
-                &text,
+                text,
                 "YEAROFENTRY must be a year of four digits, like 2015",
             );
             return;
         }
-        let year = parse_int(&text).unwrap_or_default();
+        let year = parse_int(text).unwrap_or_default();
         if year > i64::from(self.as_of.year()) {
-            self.error(1380, "YEAROFENTRY", &text, "YEAROFENTRY is in the future");
+            self.error(1380, "YEAROFENTRY", text, "YEAROFENTRY is in the future");
             return;
         }
         if let Some(dob) = self.line.date_of_birth_as_read
@@ -647,24 +660,25 @@ impl FullRules<'_, '_> {
             self.error(
                 1380,
                 "YEAROFENTRY/DOB",
-                &text,
+                text,
                 "YEAROFENTRY is before the year of birth in DOB",
             );
             return;
         }
-        let country = self.text("COUNTRYOFBIRTH");
+        let country = self.text(Col::COUNTRYOFBIRTH);
         if country.is_empty() {
             self.warning(
                 3380,
                 "YEAROFENTRY/COUNTRYOFBIRTH",
-                &text,
+                text,
                 "YEAROFENTRY will be ignored because COUNTRYOFBIRTH is missing",
             );
-        } else if self.int("COUNTRYOFBIRTH") == Some(i64::from(special::COUNTRY_UNITED_KINGDOM)) {
+        } else if self.int(Col::COUNTRYOFBIRTH) == Some(i64::from(special::COUNTRY_UNITED_KINGDOM))
+        {
             self.warning(
                 3380,
                 "YEAROFENTRY/COUNTRYOFBIRTH",
-                &text,
+                text,
                 "YEAROFENTRY will be ignored because COUNTRYOFBIRTH is the United Kingdom",
             );
         } else {
@@ -674,23 +688,23 @@ impl FullRules<'_, '_> {
 
     /// S36–S39.
     fn visa(&mut self) {
-        let nationality = self.int("NATIONALITY");
-        let citizenship = self.int("BRITISHCITIZENSHIP");
+        let nationality = self.int(Col::NATIONALITY);
+        let citizenship = self.int(Col::BRITISHCITIZENSHIP);
         let british = i64::from(special::NATIONALITY_BRITISH);
         let dont_know = i64::from(special::NATIONALITY_DONT_KNOW);
-        let applicable = (!self.text("NATIONALITY").is_empty()
+        let applicable = (!self.text(Col::NATIONALITY).is_empty()
             && nationality != Some(british)
             && nationality != Some(dont_know)
             && citizenship != Some(1))
             || (nationality == Some(dont_know) && citizenship == Some(2));
-        let visa_text = self.text("HANDCVISA").to_string();
-        let visa = self.int("HANDCVISA");
+        let visa_text = self.text(Col::HANDCVISA);
+        let visa = self.int(Col::HANDCVISA);
         if !visa_text.is_empty() {
             if !applicable {
                 self.warning(
                     5570,
                     "HANDCVISA",
-                    &visa_text,
+                    visa_text,
                     "HANDCVISA is only asked of staff who are not British nationals or citizens and will be ignored",
                 );
             } else if let Some(value) = answer(visa) {
@@ -699,12 +713,12 @@ impl FullRules<'_, '_> {
                 self.warning(
                     5570,
                     "HANDCVISA",
-                    &visa_text,
+                    visa_text,
                     "HANDCVISA is not 1, 2 or 999 and will be ignored",
                 );
             }
         }
-        let inout_text = self.text("INOUTUK").to_string();
+        let inout_text = self.text(Col::INOUTUK);
         if inout_text.is_empty() {
             return;
         }
@@ -712,16 +726,16 @@ impl FullRules<'_, '_> {
             self.warning(
                 5580,
                 "INOUTUK",
-                &inout_text,
+                inout_text,
                 "INOUTUK is only asked when HANDCVISA is 1 (holds a Health and Care Worker visa) and will be ignored",
             );
-        } else if let Some(value) = answer(self.int("INOUTUK")) {
+        } else if let Some(value) = answer(self.int(Col::INOUTUK)) {
             self.line.values.employed_from_outside_uk = Some(value.code());
         } else {
             self.warning(
                 5580,
                 "INOUTUK",
-                &inout_text,
+                inout_text,
                 "INOUTUK is not 1, 2 or 999 and will be ignored",
             );
         }
@@ -729,16 +743,16 @@ impl FullRules<'_, '_> {
 
     /// S40.
     fn disabled(&mut self) {
-        let text = self.text("DISABLED").to_string();
+        let text = self.text(Col::DISABLED);
         if text.is_empty() {
             return;
         }
-        match self.int("DISABLED") {
+        match self.int(Col::DISABLED) {
             Some(code @ 0..=3) => self.line.values.disabled = u32::try_from(code).ok(),
             _ => self.error(
                 1150,
                 "DISABLED",
-                &text,
+                text,
                 "DISABLED is not valid: use 0, 1, 2 or 3",
             ),
         }
@@ -746,16 +760,16 @@ impl FullRules<'_, '_> {
 
     /// S41.
     fn care_certificate(&mut self) {
-        let text = self.text("CARECERT").to_string();
+        let text = self.text(Col::CARECERT);
         if text.is_empty() {
             return;
         }
-        match self.int("CARECERT") {
+        match self.int(Col::CARECERT) {
             Some(code @ 1..=3) => self.line.values.care_certificate = u32::try_from(code).ok(),
             _ => self.error(
                 1160,
                 "CARECERT",
-                &text,
+                text,
                 "CARECERT is not valid: use 1, 2 or 3",
             ),
         }
@@ -763,7 +777,7 @@ impl FullRules<'_, '_> {
 
     /// S42–S46.
     fn l2_care_certificate(&mut self) {
-        let text = self.text("L2CARECERT").to_string();
+        let text = self.text(Col::L2CARECERT);
         if text.is_empty() {
             return;
         }
@@ -774,26 +788,26 @@ impl FullRules<'_, '_> {
             Some(L2_STARTED) if !year_text.is_empty() => self.warning(
                 5600,
                 "L2CARECERT",
-                &text,
+                text,
                 "L2CARECERT option 2 (started) cannot have a year; the value will be ignored",
             ),
             Some(L2_NO) if !year_text.is_empty() => self.warning(
                 5610,
                 "L2CARECERT",
-                &text,
+                text,
                 "L2CARECERT option 3 (no) cannot have a year; the value will be ignored",
             ),
             Some(code @ (L2_STARTED | L2_NO)) => {
                 self.line.values.l2_care_certificate = Some((code as u32, None))
             }
             Some(L2_COMPLETED) => {
-                let year = self.l2_year(&text, year_text);
+                let year = self.l2_year(text, year_text);
                 self.line.values.l2_care_certificate = Some((1, year));
             }
             _ => self.warning(
                 5590,
                 "L2CARECERT",
-                &text,
+                text,
                 "L2CARECERT is not 1, 2 or 3 and will be ignored",
             ),
         }
@@ -836,12 +850,12 @@ impl FullRules<'_, '_> {
 
     /// S47, S48.
     fn recruitment_source(&mut self) {
-        let text = self.text("RECSOURCE").to_string();
+        let text = self.text(Col::RECSOURCE);
         if text.is_empty() {
             return;
         }
         let known = self
-            .int("RECSOURCE")
+            .int(Col::RECSOURCE)
             .and_then(|c| u32::try_from(c).ok())
             .filter(|&c| {
                 c == special::RECRUITMENT_DONT_KNOW || self.tables.recruitment_sources.contains(c)
@@ -851,7 +865,7 @@ impl FullRules<'_, '_> {
             None => self.error(
                 1180,
                 "RECSOURCE",
-                &text,
+                text,
                 "RECSOURCE is not a known recruitment source code",
             ),
         }
@@ -859,7 +873,7 @@ impl FullRules<'_, '_> {
 
     /// S49–S53.
     fn start_date(&mut self) {
-        let text = self.text("STARTDATE").to_string();
+        let text = self.text(Col::STARTDATE);
         if text.is_empty() {
             self.warning(
                 2000,
@@ -869,11 +883,11 @@ impl FullRules<'_, '_> {
             );
             return;
         }
-        let Some(start) = strict_date(&text) else {
+        let Some(start) = strict_date(text) else {
             self.warning(
                 3190,
                 "STARTDATE",
-                &text,
+                text,
                 "STARTDATE is not a date in the form DD/MM/YYYY and will be ignored",
             );
             return;
@@ -882,7 +896,7 @@ impl FullRules<'_, '_> {
             self.warning(
                 3190,
                 "STARTDATE",
-                &text,
+                text,
                 "STARTDATE is in the future and will be ignored",
             );
             return;
@@ -893,18 +907,18 @@ impl FullRules<'_, '_> {
             self.warning(
                 3190,
                 "STARTDATE",
-                &text,
+                text,
                 "STARTDATE is before the 14th birthday and will be ignored",
             );
             return;
         }
-        if let Some(year) = self.int("YEAROFENTRY")
+        if let Some(year) = self.int(Col::YEAROFENTRY)
             && i64::from(start.year()) < year
         {
             self.warning(
                 3190,
                 "STARTDATE",
-                &text,
+                text,
                 "STARTDATE is before YEAROFENTRY and will be ignored",
             );
             return;
@@ -914,7 +928,7 @@ impl FullRules<'_, '_> {
 
     /// S54–S57.
     fn start_in_sector(&mut self) {
-        let text = self.text("STARTINSECT").to_string();
+        let text = self.text(Col::STARTINSECT);
         if text.is_empty() {
             self.warning(
                 3200,
@@ -929,14 +943,14 @@ impl FullRules<'_, '_> {
             self.warning(
                 3200,
                 "STARTINSECT",
-                &text,
+                text,
                 "STARTINSECT is not a year (YYYY) or 999 and will be ignored",
             );
             return;
         }
         let dont_know = i64::from(special::DONT_KNOW);
         let year = if begins_with_year {
-            parse_int(&text).unwrap_or(dont_know)
+            parse_int(text).unwrap_or(dont_know)
         } else {
             dont_know
         };
@@ -947,7 +961,7 @@ impl FullRules<'_, '_> {
                 self.warning(
                     3200,
                     "STARTINSECT",
-                    &text,
+                    text,
                     "STARTINSECT is after the year of STARTDATE and will be ignored",
                 );
                 return;
@@ -958,7 +972,7 @@ impl FullRules<'_, '_> {
                 self.warning(
                     3200,
                     "STARTINSECT",
-                    &text,
+                    text,
                     "STARTINSECT is before the 14th birthday and will be ignored",
                 );
                 return;
@@ -969,26 +983,26 @@ impl FullRules<'_, '_> {
 
     /// S58, S59.
     fn dha_and_apprentice(&mut self) {
-        let text = self.text("DHA").to_string();
+        let text = self.text(Col::DHA);
         if !text.is_empty() {
-            match answer(self.int("DHA")) {
+            match answer(self.int(Col::DHA)) {
                 Some(value) => self.line.values.dha = Some(value),
                 None => self.warning(
                     5660,
                     "DHA",
-                    &text,
+                    text,
                     "DHA is not 1, 2 or 999 and will be ignored",
                 ),
             }
         }
-        let text = self.text("APPRENTICE").to_string();
+        let text = self.text(Col::APPRENTICE);
         if !text.is_empty() {
-            match answer(self.int("APPRENTICE")) {
+            match answer(self.int(Col::APPRENTICE)) {
                 Some(value) => self.line.values.apprentice = Some(value),
                 None => self.warning(
                     3210,
                     "APPRENTICE",
-                    &text,
+                    text,
                     "APPRENTICE is not 1, 2 or 999 and will be ignored",
                 ),
             }
@@ -997,9 +1011,9 @@ impl FullRules<'_, '_> {
 
     /// S60–S63.
     fn zero_hours(&mut self) {
-        let text = self.text("ZEROHRCONT").to_string();
-        let hours = parse_float(self.text("CONTHOURS"));
-        let zero_hours = self.int("ZEROHRCONT");
+        let text = self.text(Col::ZEROHRCONT);
+        let hours = parse_float(self.text(Col::CONTHOURS));
+        let zero_hours = self.int(Col::ZEROHRCONT);
         if hours.is_some_and(|h| h > 0.0) && text.is_empty() {
             self.warning(
                 3230,
@@ -1013,16 +1027,16 @@ impl FullRules<'_, '_> {
             self.error(
                 1230,
                 "ZEROHRCONT",
-                &text,
+                text,
                 "ZEROHRCONT is not valid: use 1, 2 or 999",
             );
         }
-        let hours_text = self.text("CONTHOURS").to_string();
+        let hours_text = self.text(Col::CONTHOURS);
         if hours.is_some_and(|h| h > 0.0) && matches!(value, Some(Answer::Yes | Answer::DontKnow)) {
             self.error(
                 1230,
                 "CONTHOURS/ZEROHRCONT",
-                &hours_text,
+                hours_text,
                 "CONTHOURS is given for a zero-hours (or don't know) contract: give AVGHOURS instead, or set ZEROHRCONT to 2",
             );
         }
@@ -1030,7 +1044,7 @@ impl FullRules<'_, '_> {
             self.warning(
                 3230,
                 "CONTHOURS/ZEROHRCONT",
-                &hours_text,
+                hours_text,
                 "CONTHOURS is 0 but ZEROHRCONT says this is not a zero-hours contract",
             );
         }
@@ -1039,11 +1053,11 @@ impl FullRules<'_, '_> {
 
     /// S64.
     fn days_sick(&mut self) {
-        let text = self.text("DAYSSICK").to_string();
+        let text = self.text(Col::DAYSSICK);
         if text.is_empty() {
             return;
         }
-        let days = parse_float(&text);
+        let days = parse_float(text);
         if days == Some(f64::from(special::DONT_KNOW)) {
             self.line.values.days_sick = Some(Halves::Unknown);
             return;
@@ -1055,7 +1069,7 @@ impl FullRules<'_, '_> {
             _ => self.warning(
                 1240,
                 "DAYSSICK",
-                &text,
+                text,
                 "DAYSSICK must be 0 to 366 in whole or half days, or 999; it will be ignored",
             ),
         }
@@ -1063,27 +1077,27 @@ impl FullRules<'_, '_> {
 
     /// S65–S72.
     fn pay(&mut self) {
-        let interval_text = self.text("SALARYINT").to_string();
-        let interval = self.int("SALARYINT");
+        let interval_text = self.text(Col::SALARYINT);
+        let interval = self.int(Col::SALARYINT);
         if !interval_text.is_empty() {
             match interval {
                 None => self.error(
                     1250,
                     "SALARYINT",
-                    &interval_text,
+                    interval_text,
                     "SALARYINT must be a whole number: 1, 3 or 999",
                 ),
                 Some(1 | 3 | 999) => {}
                 Some(_) => self.error(
                     1250,
                     "SALARYINT",
-                    &interval_text,
+                    interval_text,
                     "SALARYINT is not valid: use 1 Annually, 3 Hourly or 999",
                 ),
             }
         }
         let interval_blank = interval_text.is_empty();
-        let salary_text = self.text("SALARY").to_string();
+        let salary_text = self.text(Col::SALARY);
         let mut salary = None;
         if interval == Some(1) {
             let maximum =
@@ -1092,7 +1106,7 @@ impl FullRules<'_, '_> {
                 } else {
                     special::SALARY_MAX
                 };
-            match self.int("SALARY") {
+            match self.int(Col::SALARY) {
                 Some(amount)
                     if (i64::from(special::SALARY_MIN)..=i64::from(maximum)).contains(&amount) =>
                 {
@@ -1101,7 +1115,7 @@ impl FullRules<'_, '_> {
                 _ => self.error(
                     1260,
                     "SALARY",
-                    &salary_text,
+                    salary_text,
                     format!(
                         "SALARY must be a whole number of pounds between £500 and £{maximum} a year"
                     )
@@ -1112,7 +1126,7 @@ impl FullRules<'_, '_> {
             self.warning(
                 3260,
                 "SALARY",
-                &salary_text,
+                salary_text,
                 "SALARY will be ignored because SALARYINT is 999 (don't know)",
             );
         } else if !salary_text.is_empty()
@@ -1122,19 +1136,19 @@ impl FullRules<'_, '_> {
             self.error(
                 1251,
                 "SALARYINT/SALARY",
-                &salary_text,
+                salary_text,
                 "SALARY is given but SALARYINT is not 1 (annually): make them agree",
             );
         }
-        let rate_text = self.text("HOURLYRATE").to_string();
+        let rate_text = self.text(Col::HOURLYRATE);
         let mut hourly_rate = None;
         if interval == Some(3) {
-            match hourly_rate_pence(&rate_text) {
+            match hourly_rate_pence(rate_text) {
                 Some(pence) => hourly_rate = Some(Hundredths(pence)),
                 None => self.error(
                     1270,
                     "HOURLYRATE",
-                    &rate_text,
+                    rate_text,
                     "HOURLYRATE must be an amount in pounds with at most two decimals, like 11.50",
                 ),
             }
@@ -1142,7 +1156,7 @@ impl FullRules<'_, '_> {
             self.warning(
                 3270,
                 "HOURLYRATE",
-                &rate_text,
+                rate_text,
                 "HOURLYRATE will be ignored because SALARYINT is 999 (don't know)",
             );
         } else if !rate_text.is_empty()
@@ -1152,7 +1166,7 @@ impl FullRules<'_, '_> {
             self.error(
                 1252,
                 "SALARYINT/HOURLYRATE",
-                &rate_text,
+                rate_text,
                 "HOURLYRATE is given but SALARYINT is not 3 (hourly): make them agree",
             );
         }
@@ -1167,13 +1181,13 @@ impl FullRules<'_, '_> {
 
     /// S73–S77.
     fn main_job_role(&mut self) {
-        let text = self.text("MAINJOBROLE").to_string();
+        let text = self.text(Col::MAINJOBROLE);
         let role = self.line.main_job_role_as_read;
         match role {
             None => self.error(
                 1280,
                 "MAINJOBROLE",
-                &text,
+                text,
                 "MAINJOBROLE has not been supplied: give the main job role code",
             ),
             Some(code) => match u32::try_from(code)
@@ -1184,12 +1198,12 @@ impl FullRules<'_, '_> {
                 None => self.error(
                     1280,
                     "MAINJOBROLE",
-                    &text,
+                    text,
                     "MAINJOBROLE is not a known job role code",
                 ),
             },
         }
-        let description = self.text("MAINJRDESC").to_string();
+        let description = self.text(Col::MAINJRDESC);
         let needs_description = role.is_some_and(|r| {
             special::ROLES_NEEDING_DESCRIPTION
                 .iter()
@@ -1202,66 +1216,66 @@ impl FullRules<'_, '_> {
                 "",
                 "MAINJRDESC has not been supplied: describe the other job role",
             );
-        } else if js_length(&description) >= TEXT_LIMIT {
+        } else if js_length(description) >= TEXT_LIMIT {
             self.error(
                 1290,
                 "MAINJRDESC",
-                &description,
+                description,
                 "MAINJRDESC must be shorter than 120 characters",
             );
         } else if !description.is_empty() && !needs_description {
             self.warning(
                 3290,
                 "MAINJRDESC",
-                &description,
+                description,
                 "MAINJRDESC is only needed for MAINJOBROLE 23 or 27 and will be ignored",
             );
         } else if !description.is_empty() {
-            self.line.values.main_job_role_desc = Some(description);
+            self.line.values.main_job_role_desc = Some(description.to_string());
         }
     }
 
     /// S78–S81.
     fn contracted_hours(&mut self) {
-        let text = self.text("CONTHOURS").to_string();
+        let text = self.text(Col::CONTHOURS);
         if text.is_empty() {
             return;
         }
-        let contract = self.int("EMPLSTATUS");
-        if self.int("ZEROHRCONT") == Some(1) {
+        let contract = self.int(Col::EMPLSTATUS);
+        if self.int(Col::ZEROHRCONT) == Some(1) {
             self.warning(
                 3300,
                 "CONTHOURS",
-                &text,
+                text,
                 "CONTHOURS will be ignored for a zero-hours contract",
             );
         } else if contract.is_some_and(|c| NOT_CONTRACTED.contains(&c)) {
             self.warning(
                 3300,
                 "CONTHOURS",
-                &text,
+                text,
                 "CONTHOURS will be ignored for Pool/Bank, Agency or Other contracts: give AVGHOURS",
             );
-        } else if let Some(hours) = self.hours("CONTHOURS", 3300, &text) {
+        } else if let Some(hours) = self.hours("CONTHOURS", 3300, text) {
             self.line.values.contracted_hours = Some(hours);
         }
     }
 
     /// S82–S84.
     fn average_hours(&mut self) {
-        let text = self.text("AVGHOURS").to_string();
+        let text = self.text(Col::AVGHOURS);
         if text.is_empty() {
             return;
         }
-        let contract = self.int("EMPLSTATUS");
-        if contract.is_some_and(|c| c == 1 || c == 2) && self.int("ZEROHRCONT") != Some(1) {
+        let contract = self.int(Col::EMPLSTATUS);
+        if contract.is_some_and(|c| c == 1 || c == 2) && self.int(Col::ZEROHRCONT) != Some(1) {
             self.warning(
                 3310,
                 "AVGHOURS",
-                &text,
+                text,
                 "AVGHOURS will be ignored for Permanent or Temporary staff not on zero hours: give CONTHOURS",
             );
-        } else if let Some(hours) = self.hours("AVGHOURS", 3310, &text) {
+        } else if let Some(hours) = self.hours("AVGHOURS", 3310, text) {
             self.line.values.average_hours = Some(hours);
         }
     }
@@ -1290,31 +1304,31 @@ impl FullRules<'_, '_> {
 
     /// S85–S87.
     fn nmc_registration(&mut self) {
-        let text = self.text("NMCREG").to_string();
+        let text = self.text(Col::NMCREG);
         let nurse = self.line.main_job_role_as_read == Some(i64::from(special::REGISTERED_NURSE));
         if !nurse {
             if !text.is_empty() {
                 self.warning(
                     3340,
                     "NMCREG",
-                    &text,
+                    text,
                     "NMCREG is only needed for registered nurses and will be ignored",
                 );
             }
             return;
         }
-        match self.int("NMCREG") {
+        match self.int(Col::NMCREG) {
             None => self.warning(
                 3340,
                 "NMCREG",
-                &text,
+                text,
                 "NMCREG has not been supplied for a registered nurse",
             ),
             Some(code @ 1..=5) => self.line.values.nmc_registration = u32::try_from(code).ok(),
             Some(_) => self.warning(
                 3340,
                 "NMCREG",
-                &text,
+                text,
                 "NMCREG is not 1 to 5 and will be ignored",
             ),
         }
@@ -1323,13 +1337,33 @@ impl FullRules<'_, '_> {
     /// S99–S105.
     fn qualifications(&mut self, pairs: u32) {
         for number in 1..=pairs {
-            let column = format!("QUALACH{number:02}");
-            let notes_column = format!("{column}NOTES");
-            let text = self.text(&column).to_string();
+            // The base pairs by position; QUALACH04 and later by name (their names are built only
+            // for those). Values borrow from the record, not from `self`.
+            let row: Row<'_> = *self.row;
+            let known = usize::try_from(number - 1)
+                .ok()
+                .and_then(|i| Col::QUALIFICATION_PAIRS.get(i));
+            let (text, column, notes_column): (&str, Cow<'static, str>, Cow<'static, str>) =
+                match known {
+                    Some(&(column, notes_column)) => (
+                        row.text(column),
+                        Cow::Borrowed(column.name()),
+                        Cow::Borrowed(notes_column.name()),
+                    ),
+                    None => {
+                        let column = format!("QUALACH{number:02}");
+                        let notes_column = format!("{column}NOTES");
+                        (
+                            row.text_named(&column),
+                            Cow::Owned(column),
+                            Cow::Owned(notes_column),
+                        )
+                    }
+                };
             if text.is_empty() {
                 continue;
             }
-            let notes = self.text(&notes_column).to_string();
+            let notes = row.text_named_or(known.map(|pair| pair.1), &notes_column);
             // QUALACH04 and higher: ASC-WDS drops their messages (§1.6, S105).
             let codes = match number {
                 1 => Some((5010, 5015, 5020)),
@@ -1338,7 +1372,7 @@ impl FullRules<'_, '_> {
                 _ => None,
             };
             if let Some(qualification) =
-                self.qualification(&column, &notes_column, &text, &notes, codes)
+                self.qualification(&column, &notes_column, text, notes, codes)
             {
                 self.line.values.qualifications.push(qualification);
             }
@@ -1399,7 +1433,7 @@ impl FullRules<'_, '_> {
             }
             None
         } else {
-            non_blank(notes)
+            non_blank(notes).map(str::to_string)
         };
         Some(Qualification { code, year, notes })
     }
@@ -1454,7 +1488,7 @@ impl FullRules<'_, '_> {
 
     /// S91–S95.
     fn social_care_qualification(&mut self) {
-        let text = self.text("SCQUAL").to_string();
+        let text = self.text(Col::SCQUAL);
         if text.is_empty() {
             self.warning(
                 3360,
@@ -1472,7 +1506,7 @@ impl FullRules<'_, '_> {
                 self.error(
                     1360,
                     "SCQUAL",
-                    &text,
+                    text,
                     "SCQUAL is 1 (yes) but has no level: write 1;LEVEL",
                 );
                 let regulated = self.line.main_job_role_as_read.is_some_and(|r| {
@@ -1484,13 +1518,13 @@ impl FullRules<'_, '_> {
                     self.warning(
                         3360,
                         "SCQUAL",
-                        &text,
+                        text,
                         "this main job role is a regulated profession: give the level of the relevant qualification in SCQUAL",
                     );
                 }
             }
             Some(QUALIFICATION_YES) => {
-                let level = self.level(level_text, 1360, "SCQUAL", &text);
+                let level = self.level(level_text, 1360, "SCQUAL", text);
                 self.line.values.social_care_qualification =
                     Some(QualificationAnswer::Yes { level });
             }
@@ -1501,7 +1535,7 @@ impl FullRules<'_, '_> {
             _ => self.error(
                 1360,
                 "SCQUAL",
-                &text,
+                text,
                 "SCQUAL is not valid: use 1;LEVEL, 2 or 999",
             ),
         }
@@ -1509,7 +1543,7 @@ impl FullRules<'_, '_> {
 
     /// S96, S97.
     fn non_social_care_qualification(&mut self) {
-        let text = self.text("NONSCQUAL").to_string();
+        let text = self.text(Col::NONSCQUAL);
         if text.is_empty() {
             return;
         }
@@ -1521,7 +1555,7 @@ impl FullRules<'_, '_> {
                 let level = if level_text.is_empty() {
                     special::DONT_KNOW
                 } else {
-                    self.level(level_text, 1370, "NONSCQUAL", &text)
+                    self.level(level_text, 1370, "NONSCQUAL", text)
                 };
                 self.line.values.non_social_care_qualification =
                     Some(QualificationAnswer::Yes { level });
@@ -1535,7 +1569,7 @@ impl FullRules<'_, '_> {
             _ => self.error(
                 1370,
                 "NONSCQUAL",
-                &text,
+                text,
                 "NONSCQUAL is not valid: use 1[;LEVEL], 2 or 999",
             ),
         }
@@ -1559,7 +1593,7 @@ impl FullRules<'_, '_> {
 
     /// S88–S90.
     fn amhp(&mut self) {
-        let text = self.text("AMHP").to_string();
+        let text = self.text(Col::AMHP);
         let social_worker =
             self.line.main_job_role_as_read == Some(i64::from(special::SOCIAL_WORKER));
         if !social_worker {
@@ -1567,7 +1601,7 @@ impl FullRules<'_, '_> {
                 self.warning(
                     3380,
                     "AMHP",
-                    &text,
+                    text,
                     "AMHP is only needed for social workers and will be ignored",
                 );
             }
@@ -1582,12 +1616,12 @@ impl FullRules<'_, '_> {
             );
             return;
         }
-        match answer(self.int("AMHP")) {
+        match answer(self.int(Col::AMHP)) {
             Some(value) => self.line.values.amhp = Some(value),
             None => self.warning(
                 3380,
                 "AMHP",
-                &text,
+                text,
                 "AMHP is not 1, 2 or 999 and will be ignored",
             ),
         }
@@ -1595,12 +1629,12 @@ impl FullRules<'_, '_> {
 
     /// S98.
     fn cwp_category(&mut self) {
-        let text = self.text("CWPCATEGORY").to_string();
+        let text = self.text(Col::CWPCATEGORY);
         if text.is_empty() {
             return;
         }
         let known = self
-            .int("CWPCATEGORY")
+            .int(Col::CWPCATEGORY)
             .and_then(|c| u32::try_from(c).ok())
             .filter(|&c| self.tables.cwp_categories.contains(c));
         match known {
@@ -1608,7 +1642,7 @@ impl FullRules<'_, '_> {
             None => self.warning(
                 5650,
                 "CWPCATEGORY",
-                &text,
+                text,
                 "CWPCATEGORY is not 1 to 7, 998 or 999 and will be ignored",
             ),
         }

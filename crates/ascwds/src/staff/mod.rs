@@ -11,7 +11,8 @@ mod parse;
 mod record;
 mod write;
 
-use carecount_domain::{RecordKey, Staff, Status, key};
+use carecount_domain::{RecordKey, Staff, Status};
+
 use time::Date;
 
 use crate::message::Message;
@@ -77,19 +78,20 @@ pub fn validate_lines(
         } else {
             record::build(&checked_line, transfer_to.as_deref(), existing)
         };
-        let worker_reference = match (
-            &checked_line.new_worker_id,
+        // The staff key after an accepted CHGUNIQUEWRKID, else UNIQUEWORKERID's (moved, not rebuilt).
+        let worker_key = match (
+            checked_line.new_worker_key,
             checked_line.new_worker_id_accepted,
         ) {
-            (Some(new_id), true) => new_id.as_str(),
-            _ => checked_line.unique_worker_id.as_str(),
+            (Some(new_key), true) => new_key,
+            _ => checked_line.worker_key,
         };
         lines.push(StaffLine {
             line: checked_line.line,
-            workplace_key: key(&checked_line.localestid),
-            worker_key: key(worker_reference),
-            localestid: checked_line.localestid.clone(),
-            unique_worker_id: checked_line.unique_worker_id.clone(),
+            workplace_key: checked_line.workplace_key,
+            worker_key,
+            localestid: checked_line.localestid.to_string(),
+            unique_worker_id: checked_line.unique_worker_id.to_string(),
             status: checked_line.status,
             accepted,
             main_job_role: checked_line

@@ -17,20 +17,19 @@ pub(super) fn build(
     let values = &line.values;
     let contract = values.contract?;
     let main_job_role = values.main_job_role?;
-    let renamed = line
-        .new_worker_id
-        .as_deref()
-        .filter(|_| line.new_worker_id_accepted);
+    let renamed = line.new_worker_id.filter(|_| line.new_worker_id_accepted);
     match line.status? {
         Status::New => {
+            // `from_values` already took LOCALESTID and UNIQUEWORKERID from the line.
             let mut staff = from_values(values, contract, main_job_role, line);
-            staff.localestid = line.localestid.clone();
-            staff.unique_worker_id = renamed.unwrap_or(&line.unique_worker_id).to_string();
+            if let Some(new_id) = renamed {
+                staff.unique_worker_id = new_id.to_string();
+            }
             Some(staff)
         }
         Status::Update => {
             let stored = &existing
-                .staff(&line.localestid, &line.unique_worker_id)?
+                .staff(line.localestid, line.unique_worker_id)?
                 .record;
             let mut staff = merge(stored, values, contract, main_job_role, line);
             staff.localestid =
@@ -49,8 +48,8 @@ fn from_values(values: &Values, contract: u32, main_job_role: u32, line: &Checke
     let (average_hours_halves, average_hours_unknown) = halves_i32(values.average_hours);
     let (salary_interval, salary, hourly_rate) = pay_fields(values.pay);
     Staff {
-        localestid: line.localestid.clone(),
-        unique_worker_id: line.unique_worker_id.clone(),
+        localestid: line.localestid.to_string(),
+        unique_worker_id: line.unique_worker_id.to_string(),
         gender: values.gender,
         ethnicity: values.ethnicity,
         nationality: values.nationality,
@@ -88,7 +87,7 @@ fn from_values(values: &Values, contract: u32, main_job_role: u32, line: &Checke
         cwp_category: values.cwp_category,
         qualifications: values.qualifications.clone(),
         personal: StaffPersonal {
-            display_id: line.display_id.clone(),
+            display_id: line.display_id.to_string(),
             ni_number: values.ni_number.clone(),
             date_of_birth: values.date_of_birth,
             postcode: values.postcode.clone(),

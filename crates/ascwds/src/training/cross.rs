@@ -3,7 +3,7 @@
 
 use crate::fast::{HashMap, HashSet};
 
-use carecount_domain::{RecordKey, key};
+use carecount_domain::RecordKey;
 use time::Date;
 
 use super::{date, rules};
@@ -28,7 +28,7 @@ impl<'a> OtherFiles<'a> {
             .filter(|w| w.kept && !w.key.0.is_empty())
             .map(|w| &w.key)
             .collect();
-        let mut by_key = HashMap::default();
+        let mut by_key = HashMap::with_capacity_and_hasher(staff.len(), Default::default());
         for line in staff.iter().filter(|s| s.accepted) {
             by_key
                 .entry((&line.workplace_key, &line.worker_key))
@@ -42,9 +42,11 @@ impl<'a> OtherFiles<'a> {
 
     /// Adds XT1–XT3 for one line to `messages`; whether any was added (all three are errors).
     /// XT2 is only checked for a known workplace and XT3 only for a matched staff record.
+    /// `keys` are the line's LOCALESTID and UNIQUEWORKERID keys.
     pub fn check(
         &self,
         row: &Row<'_>,
+        keys: (&RecordKey, &RecordKey),
         completed: Option<Date>,
         messages: &mut Vec<Message>,
     ) -> bool {
@@ -63,21 +65,20 @@ impl<'a> OtherFiles<'a> {
                 Some(unique_worker_id),
             )
         };
-        let workplace_key = key(localestid);
-        if !self.workplaces.contains(&workplace_key) {
+        let (workplace_key, worker_key) = keys;
+        if !self.workplaces.contains(workplace_key) {
             messages.push(error(
                 997,
-                rules::LOCALESTID,
+                rules::LOCALESTID.name(),
                 localestid,
                 format!("LOCALESTID \"{localestid}\" does not exist in the workplace file"),
             ));
             return true;
         }
-        let worker_key = key(unique_worker_id);
-        let Some(staff) = self.staff.get(&(&workplace_key, &worker_key)) else {
+        let Some(staff) = self.staff.get(&(workplace_key, worker_key)) else {
             messages.push(error(
                 996,
-                rules::UNIQUEWORKERID,
+                rules::UNIQUEWORKERID.name(),
                 unique_worker_id,
                 format!(
                     "UNIQUEWORKERID \"{unique_worker_id}\" is not a staff record of workplace \"{localestid}\" in the staff file"
@@ -90,7 +91,7 @@ impl<'a> OtherFiles<'a> {
         {
             messages.push(error(
                 1080,
-                rules::DATECOMPLETED,
+                rules::DATECOMPLETED.name(),
                 row.text(rules::DATECOMPLETED),
                 // The date of birth is personal data: the message names the rule, not the date.
                 "DATECOMPLETED is less than 14 years after the staff record's date of birth: check both dates"

@@ -8,7 +8,9 @@ pub mod date;
 mod rules;
 mod write;
 
-use carecount_domain::{RecordKey, Training, key};
+use carecount_domain::{RecordKey, Training};
+
+use crate::fast::key;
 use time::Date;
 
 use crate::ParsedFile;
@@ -43,12 +45,19 @@ pub fn validate_lines(
     for row in file.rows() {
         let checked = rules::check(&row, as_of);
         let mut line_messages = checked.messages.into_messages();
-        let cross_errors = others.check(&row, checked.completed, &mut line_messages);
+        let workplace_key = key(row.text(rules::LOCALESTID));
+        let worker_key = key(row.text(rules::UNIQUEWORKERID));
+        let cross_errors = others.check(
+            &row,
+            (&workplace_key, &worker_key),
+            checked.completed,
+            &mut line_messages,
+        );
         let record = if cross_errors { None } else { checked.record };
         lines.push(TrainingLine {
             line: row.line(),
-            workplace_key: key(row.text(rules::LOCALESTID)),
-            worker_key: key(row.text(rules::UNIQUEWORKERID)),
+            workplace_key,
+            worker_key,
             record,
         });
         messages.append(&mut line_messages);

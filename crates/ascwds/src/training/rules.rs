@@ -6,22 +6,23 @@ use carecount_domain::{Training, Validity};
 use time::Date;
 
 use super::date;
+use crate::column::Col;
 use crate::js::parse_int;
 use crate::message::{FileKind, LineMessages};
 use crate::row::Row;
 
-pub const LOCALESTID: &str = "LOCALESTID";
-pub const UNIQUEWORKERID: &str = "UNIQUEWORKERID";
-pub const CATEGORY: &str = "CATEGORY";
-pub const TRAININGNAME: &str = "TRAININGNAME";
-pub const ACCREDITED: &str = "ACCREDITED";
-pub const WHODELIVERED: &str = "WHODELIVERED";
-pub const PROVIDERNAME: &str = "PROVIDERNAME";
-pub const HOWDELIVERED: &str = "HOWDELIVERED";
-pub const VALIDITY: &str = "VALIDITY";
-pub const DATECOMPLETED: &str = "DATECOMPLETED";
-pub const EXPIRYDATE: &str = "EXPIRYDATE";
-pub const NOTES: &str = "NOTES";
+pub const LOCALESTID: Col = Col::LOCALESTID;
+pub const UNIQUEWORKERID: Col = Col::UNIQUEWORKERID;
+pub const CATEGORY: Col = Col::CATEGORY;
+pub const TRAININGNAME: Col = Col::TRAININGNAME;
+pub const ACCREDITED: Col = Col::ACCREDITED;
+pub const WHODELIVERED: Col = Col::WHODELIVERED;
+pub const PROVIDERNAME: Col = Col::PROVIDERNAME;
+pub const HOWDELIVERED: Col = Col::HOWDELIVERED;
+pub const VALIDITY: Col = Col::VALIDITY;
+pub const DATECOMPLETED: Col = Col::DATECOMPLETED;
+pub const EXPIRYDATE: Col = Col::EXPIRYDATE;
+pub const NOTES: Col = Col::NOTES;
 
 /// Longest LOCALESTID / UNIQUEWORKERID the training file accepts (51+ is an error, App. B.9).
 const MAX_REFERENCE: usize = 50;
@@ -30,8 +31,8 @@ const MAX_NOTES: usize = 1000;
 const MAX_VALIDITY_MONTHS: i64 = 999;
 
 /// What one line's own rules found.
-pub struct Checked {
-    pub messages: LineMessages,
+pub struct Checked<'a> {
+    pub messages: LineMessages<'a>,
     /// DATECOMPLETED when it is a valid date and not in the future (XT3 uses it).
     pub completed: Option<Date>,
     /// The record the line describes, when none of T01–T19 is an error.
@@ -39,7 +40,7 @@ pub struct Checked {
 }
 
 /// Runs T01–T19 on one line, with `as_of` as today.
-pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
+pub fn check<'a>(row: &Row<'a>, as_of: Date) -> Checked<'a> {
     let localestid = row.text(LOCALESTID);
     let unique_worker_id = row.text(UNIQUEWORKERID);
     let mut messages = LineMessages::new(
@@ -53,14 +54,14 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     if localestid.is_empty() {
         messages.error(
             1000,
-            LOCALESTID,
+            LOCALESTID.name(),
             localestid,
             "LOCALESTID is blank: give the workplace reference of the staff record",
         );
     } else if js_length(localestid) > MAX_REFERENCE {
         messages.error(
             1000,
-            LOCALESTID,
+            LOCALESTID.name(),
             localestid,
             "LOCALESTID is longer than 50 characters",
         );
@@ -69,14 +70,14 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     if unique_worker_id.is_empty() {
         messages.error(
             1010,
-            UNIQUEWORKERID,
+            UNIQUEWORKERID.name(),
             unique_worker_id,
             "UNIQUEWORKERID is blank: give the staff reference this training belongs to",
         );
     } else if js_length(unique_worker_id) > MAX_REFERENCE {
         messages.error(
             1010,
-            UNIQUEWORKERID,
+            UNIQUEWORKERID.name(),
             unique_worker_id,
             "UNIQUEWORKERID is longer than 50 characters",
         );
@@ -89,13 +90,13 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
         match date::parse(completed_text) {
             None => messages.error(
                 1020,
-                DATECOMPLETED,
+                DATECOMPLETED.name(),
                 completed_text,
                 "DATECOMPLETED is not a valid date in the form DD/MM/YYYY",
             ),
             Some(day) if day > as_of => messages.error(
                 1020,
-                DATECOMPLETED,
+                DATECOMPLETED.name(),
                 completed_text,
                 "DATECOMPLETED is in the future: give the date the training was completed",
             ),
@@ -109,7 +110,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
         match date::parse(expiry_text) {
             None => messages.error(
                 1030,
-                EXPIRYDATE,
+                EXPIRYDATE.name(),
                 expiry_text,
                 "EXPIRYDATE is not a valid date in the form DD/MM/YYYY",
             ),
@@ -128,7 +129,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     if js_length(name) > MAX_NAME {
         messages.error(
             1040,
-            TRAININGNAME,
+            TRAININGNAME.name(),
             name,
             "TRAININGNAME is longer than 120 characters",
         );
@@ -141,7 +142,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     if category.is_none() {
         messages.error(
             1050,
-            CATEGORY,
+            CATEGORY.name(),
             category_text,
             "CATEGORY has not been supplied as a known training category code (Appendix A.16)",
         );
@@ -152,7 +153,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     if !accredited_text.is_empty() && accredited.is_none() {
         messages.error(
             1060,
-            ACCREDITED,
+            ACCREDITED.name(),
             accredited_text,
             "ACCREDITED must be 1 (yes), 0 (no) or 999 (don't know)",
         );
@@ -160,7 +161,12 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     // T12.
     let notes = row.text(NOTES);
     if js_length(notes) > MAX_NOTES {
-        messages.error(1070, NOTES, notes, "NOTES is longer than 1000 characters");
+        messages.error(
+            1070,
+            NOTES.name(),
+            notes,
+            "NOTES is longer than 1000 characters",
+        );
     }
     // T13.
     let who_text = row.text(WHODELIVERED);
@@ -168,7 +174,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     if !who_text.is_empty() && who_delivered.is_none() {
         messages.error(
             1080,
-            WHODELIVERED,
+            WHODELIVERED.name(),
             who_text,
             "WHODELIVERED must be 1 (in-house staff) or 2 (external provider)",
         );
@@ -182,7 +188,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
             .and_then(|code| u32::try_from(code).ok())
             .filter(|&code| carecount_codes::tables().training_providers.contains(code));
         if provider.is_none() {
-            messages.error(1090, PROVIDERNAME, provider_text, "PROVIDERNAME must be a known training provider code (Appendix A.17, 999 for another provider) when WHODELIVERED is 2");
+            messages.error(1090, PROVIDERNAME.name(), provider_text, "PROVIDERNAME must be a known training provider code (Appendix A.17, 999 for another provider) when WHODELIVERED is 2");
         }
     } else if !provider_text.is_empty() {
         messages.warning(2090, "WHODELIVERED/PROVIDERNAME", provider_text, "PROVIDERNAME will be ignored: it only applies when WHODELIVERED is 2 (external provider)");
@@ -193,7 +199,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
     if !how_text.is_empty() && how_delivered.is_none() {
         messages.error(
             1100,
-            HOWDELIVERED,
+            HOWDELIVERED.name(),
             how_text,
             "HOWDELIVERED must be 1 (face to face) or 2 (e-learning)",
         );
@@ -212,7 +218,7 @@ pub fn check(row: &Row<'_>, as_of: Date) -> Checked {
             _ => {
                 messages.error(
                     1110,
-                    VALIDITY,
+                    VALIDITY.name(),
                     validity_text,
                     "VALIDITY must be \"none\" (lower case) or a number of months from 1 to 999",
                 );

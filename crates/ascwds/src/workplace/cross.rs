@@ -5,7 +5,9 @@ use crate::fast::HashMap;
 use std::collections::hash_map::Entry;
 
 use carecount_codes::special;
-use carecount_domain::{RecordKey, Status, key};
+use carecount_domain::{RecordKey, Status};
+
+use crate::fast::key;
 
 use super::WorkplaceLine;
 use crate::ExistingState;

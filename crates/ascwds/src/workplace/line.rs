@@ -4,6 +4,7 @@
 //! (§1.6) keeps only the first message of each code. Each section reads its columns, reports, and
 //! returns what it accepted; the record is built from those at the end when the line has no error.
 
+use crate::column::Col;
 use carecount_codes::{Service, Tables, special};
 use carecount_domain::{
     Answer, CwpUse, DhaActivities, Hundredths, RecordKey, ServiceEntry, ServiceUserEntry, Status,
@@ -29,21 +30,21 @@ const COUNT_MAX: i64 = 999;
 
 /// Checks one line and builds its outcome.
 pub(super) fn validate_line(row: Row<'_>, context: &Context<'_>) -> (WorkplaceLine, Vec<Message>) {
-    let localestid = row.text("LOCALESTID");
+    let localestid = row.text(Col::LOCALESTID);
     let record_key = key(localestid);
     let mut messages = LineMessages::new(FileKind::Workplace, row.line(), localestid, None);
-    let status_text = row.text("STATUS");
+    let status_text = row.text(Col::STATUS);
     let cross = CrossColumns {
         status: status_text.to_string(),
         total_perm_temp: None,
-        total_perm_temp_text: row.text("TOTALPERMTEMP").to_string(),
-        regtype: row.text("REGTYPE").to_string(),
-        main_service: row.text("MAINSERVICE").to_string(),
-        location_id: row.text("LOCATIONID").to_string(),
-        job_roles: row.text("ALLJOBROLES").to_string(),
-        starters: row.text("STARTERS").to_string(),
-        leavers: row.text("LEAVERS").to_string(),
-        vacancies: row.text("VACANCIES").to_string(),
+        total_perm_temp_text: row.text(Col::TOTALPERMTEMP).to_string(),
+        regtype: row.text(Col::REGTYPE).to_string(),
+        main_service: row.text(Col::MAINSERVICE).to_string(),
+        location_id: row.text(Col::LOCATIONID).to_string(),
+        job_roles: row.text(Col::ALLJOBROLES).to_string(),
+        starters: row.text(Col::STARTERS).to_string(),
+        leavers: row.text(Col::LEAVERS).to_string(),
+        vacancies: row.text(Col::VACANCIES).to_string(),
     };
     let mut outcome = WorkplaceLine {
         line: row.line(),
@@ -88,7 +89,7 @@ pub(super) fn validate_line(row: Row<'_>, context: &Context<'_>) -> (WorkplaceLi
 
 /// W01–W04: LOCALESTID and ESTNAME.
 fn check_identity(row: Row<'_>, messages: &mut LineMessages) {
-    let localestid = row.text("LOCALESTID");
+    let localestid = row.text(Col::LOCALESTID);
     if is_blank(localestid) {
         messages.error(
             1010,
@@ -104,7 +105,7 @@ fn check_identity(row: Row<'_>, messages: &mut LineMessages) {
             "LOCALESTID must be shorter than 50 characters",
         );
     }
-    let name = row.text("ESTNAME");
+    let name = row.text(Col::ESTNAME);
     if is_blank(name) {
         messages.error(
             1030,
@@ -128,7 +129,7 @@ fn check_status(
     context: &Context<'_>,
     messages: &mut LineMessages,
 ) -> Option<Status> {
-    let text = row.text("STATUS");
+    let text = row.text(Col::STATUS);
     if is_blank(text) {
         messages.error(
             1020,
@@ -147,7 +148,10 @@ fn check_status(
         );
         return None;
     };
-    let exists = context.existing.workplace(row.text("LOCALESTID")).is_some();
+    let exists = context
+        .existing
+        .workplace(row.text(Col::LOCALESTID))
+        .is_some();
     match (status, exists) {
         (Status::New, true) => messages.error(
             1020,
@@ -209,13 +213,13 @@ struct Accepted {
 impl Accepted {
     fn into_record(self, row: Row<'_>) -> Option<Workplace> {
         Some(Workplace {
-            localestid: row.text("LOCALESTID").to_string(),
-            name: row.text("ESTNAME").to_string(),
-            address1: row.text("ADDRESS1").to_string(),
-            address2: row.text("ADDRESS2").to_string(),
-            address3: row.text("ADDRESS3").to_string(),
-            post_town: row.text("POSTTOWN").to_string(),
-            postcode: row.text("POSTCODE").to_string(),
+            localestid: row.text(Col::LOCALESTID).to_string(),
+            name: row.text(Col::ESTNAME).to_string(),
+            address1: row.text(Col::ADDRESS1).to_string(),
+            address2: row.text(Col::ADDRESS2).to_string(),
+            address3: row.text(Col::ADDRESS3).to_string(),
+            post_town: row.text(Col::POSTTOWN).to_string(),
+            postcode: row.text(Col::POSTCODE).to_string(),
             employer_type: self.employer_type,
             employer_type_other: self.employer_type_other,
             share_with_cqc: self.share_with_cqc,
@@ -266,7 +270,7 @@ struct ServicesRead<'a> {
 struct FullLine<'r, 'c> {
     row: Row<'r>,
     context: &'c Context<'c>,
-    messages: LineMessages,
+    messages: LineMessages<'r>,
     /// LOCALESTID with whitespace removed.
     key: RecordKey,
 }
@@ -309,7 +313,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W12–W19 (W20, W21 never fire: every postcode counts as found).
     fn check_address(&mut self) {
-        let address1 = self.row.text("ADDRESS1");
+        let address1 = self.row.text(Col::ADDRESS1);
         if is_blank(address1) {
             self.messages.error(
                 1040,
@@ -326,7 +330,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             );
         }
         for (column, code) in [("ADDRESS2", 1045), ("ADDRESS3", 1050), ("POSTTOWN", 1055)] {
-            let value = self.row.text(column);
+            let value = self.row.text_named(column);
             if js_len(value) > ADDRESS_MAX {
                 self.messages.error(
                     code,
@@ -336,7 +340,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 );
             }
         }
-        let postcode = self.row.text("POSTCODE");
+        let postcode = self.row.text(Col::POSTCODE);
         if is_blank(postcode) {
             self.messages.error(
                 1060,
@@ -363,7 +367,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W22, W23, W25–W27 (W24 is in the transform pass). Returns the ESTTYPE code read.
     fn check_employer_type(&mut self, accepted: &mut Accepted) -> Option<u32> {
-        let text = self.row.text("ESTTYPE");
+        let text = self.row.text(Col::ESTTYPE);
         let mut code = None;
         if is_blank(text) {
             self.messages.error(
@@ -386,7 +390,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 ),
             }
         }
-        let other = self.row.text("OTHERTYPE");
+        let other = self.row.text(Col::OTHERTYPE);
         if code == Some(special::EMPLOYER_TYPE_OTHER) {
             if is_blank(other) {
                 self.messages.warning(
@@ -420,7 +424,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W28, W29: `1`, `0` or blank.
     fn check_permission(&mut self, column: &str, code: u32) -> Option<bool> {
-        let text = self.row.text(column);
+        let text = self.row.text_named(column);
         match text {
             "1" => Some(true),
             "0" => Some(false),
@@ -439,7 +443,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W30 (W31 is in the transform pass). Returns the number read.
     fn check_main_service(&mut self) -> Option<u32> {
-        let text = self.row.text("MAINSERVICE");
+        let text = self.row.text(Col::MAINSERVICE);
         let code = parse_int(text).and_then(|n| u32::try_from(n).ok());
         if code.is_none() {
             self.messages.error(
@@ -459,7 +463,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
         is_head_office: bool,
         accepted: &mut Accepted,
     ) {
-        let text = self.row.text("REGTYPE");
+        let text = self.row.text(Col::REGTYPE);
         if is_blank(text) {
             self.messages.error(
                 1100,
@@ -502,8 +506,8 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 _ => {}
             }
         }
-        let provider = self.row.text("PROVNUM");
-        let location = self.row.text("LOCATIONID");
+        let provider = self.row.text(Col::PROVNUM);
+        let location = self.row.text(Col::LOCATIONID);
         if regulated {
             if is_blank(provider) {
                 self.messages.error(
@@ -572,8 +576,8 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W43–W47 (W48 is in the transform pass). Fills the services with their descriptions.
     fn check_services(&mut self, accepted: &mut Accepted) -> ServicesRead<'r> {
-        let text = self.row.text("ALLSERVICES");
-        let main = self.row.text("MAINSERVICE");
+        let text = self.row.text(Col::ALLSERVICES);
+        let main = self.row.text(Col::MAINSERVICE);
         let all_items: Vec<&'r str> = text.split(';').collect();
         let items: Vec<&'r str> = all_items
             .iter()
@@ -610,7 +614,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             valid = false;
         }
         let single = items.len() == 1;
-        let description_text = self.row.text("SERVICEDESC");
+        let description_text = self.row.text(Col::SERVICEDESC);
         let descriptions = positional(description_text, single);
         if descriptions.len() != items.len() {
             self.messages.error(
@@ -673,7 +677,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W49–W52 (W53 is in the transform pass).
     fn check_service_users(&mut self, accepted: &mut Accepted) {
-        let text = self.row.text("SERVICEUSERS");
+        let text = self.row.text(Col::SERVICEUSERS);
         if is_blank(text) {
             return;
         }
@@ -687,7 +691,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             );
             return;
         }
-        let description_text = self.row.text("OTHERUSERDESC");
+        let description_text = self.row.text(Col::OTHERUSERDESC);
         let descriptions: Vec<&str> = description_text.split(';').collect();
         if descriptions.len() != items.len() {
             self.messages.error(
@@ -753,7 +757,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W54 (W55 is in the transform pass). Returns DHA as written.
     fn check_dha(&mut self, accepted: &mut Accepted) -> &'r str {
-        let text = self.row.text("DHA");
+        let text = self.row.text(Col::DHA);
         accepted.dha = self.answer(
             text,
             2510,
@@ -765,7 +769,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W56–W58.
     fn check_dha_activities(&mut self, dha_text: &str, accepted: &mut Accepted) {
-        let text = self.row.text("DHAACTIVITIES");
+        let text = self.row.text(Col::DHAACTIVITIES);
         if is_blank(text) {
             return;
         }
@@ -817,8 +821,8 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W59–W64.
     fn check_capacity(&mut self, services: &ServicesRead<'_>, accepted: &mut Accepted) {
-        let capacity_text = self.row.text("CAPACITY");
-        let utilisation_text = self.row.text("UTILISATION");
+        let capacity_text = self.row.text(Col::CAPACITY);
+        let utilisation_text = self.row.text(Col::UTILISATION);
         let capacities = positional(capacity_text, services.single);
         let utilisations = positional(utilisation_text, services.single);
         if capacities.len() != utilisations.len() {
@@ -911,7 +915,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W65, W66.
     fn check_total(&mut self, is_head_office: bool, accepted: &mut Accepted) {
-        let text = self.row.text("TOTALPERMTEMP");
+        let text = self.row.text(Col::TOTALPERMTEMP);
         match parse_int(text).filter(|n| (0..=COUNT_MAX).contains(n)).and_then(|n| u32::try_from(n).ok()) {
             None => self.messages.error(
                 1200,
@@ -931,11 +935,11 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W67, W68 (W69 is in the transform pass). Returns whether every item was a number.
     fn check_job_roles(&mut self, accepted: &mut Accepted) -> bool {
-        let text = self.row.text("ALLJOBROLES");
+        let text = self.row.text(Col::ALLJOBROLES);
         if is_blank(text) {
             let any_count = ["STARTERS", "LEAVERS", "VACANCIES"].iter().any(|column| {
                 self.row
-                    .text(column)
+                    .text_named(column)
                     .split(';')
                     .any(|item| parse_int(item).is_some_and(|n| n > 0 && n != COUNT_MAX))
             });
@@ -971,7 +975,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W70–W76.
     fn check_counts(&mut self, accepted: &mut Accepted) {
-        let roles_text = self.row.text("ALLJOBROLES");
+        let roles_text = self.row.text(Col::ALLJOBROLES);
         let n_roles = if is_blank(roles_text) {
             None
         } else {
@@ -997,7 +1001,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 self.messages.warning(
                     2180,
                     "VACANCY",
-                    self.row.text("VACANCIES"),
+                    self.row.text(Col::VACANCIES),
                     "a registered manager vacancy (job role 4) is only expected in a CQC-regulated workplace: it will be ignored",
                 );
                 if counts.iter().all(|count| *count == 0) {
@@ -1015,7 +1019,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
         code: u32,
         n_roles: Option<usize>,
     ) -> WorkforceCounts {
-        let text = self.row.text(column);
+        let text = self.row.text_named(column);
         if is_blank(text) {
             return WorkforceCounts::NotAnswered;
         }
@@ -1067,12 +1071,12 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W77–W80 (only when there are leavers and REASONS is given).
     fn check_reasons(&mut self, accepted: &mut Accepted) {
-        let reasons_text = self.row.text("REASONS");
+        let reasons_text = self.row.text(Col::REASONS);
         let leavers = accepted.leavers.total().unwrap_or(0);
         if leavers == 0 || is_blank(reasons_text) {
             return;
         }
-        let numbers_text = self.row.text("REASONNOS");
+        let numbers_text = self.row.text(Col::REASONNOS);
         let reasons: Vec<Option<u32>> = reasons_text.split(';').map(whole_number).collect();
         let numbers: Vec<Option<u32>> = numbers_text.split(';').map(whole_number).collect();
         if reasons.iter().any(Option::is_none) {
@@ -1118,7 +1122,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
     /// W81–W102 except the main-service checks of the transform pass.
     fn check_optional_questions(&mut self, accepted: &mut Accepted) {
         let tables = self.tables();
-        let text = self.row.text("REPEATTRAINING");
+        let text = self.row.text(Col::REPEATTRAINING);
         accepted.repeat_training = self.code_in(
             text,
             |code| (1..=4).contains(&code),
@@ -1126,7 +1130,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             "REPEATTRAINING",
             "REPEATTRAINING must be 1, 2, 3 or 4",
         );
-        let text = self.row.text("CWPAWARE");
+        let text = self.row.text(Col::CWPAWARE);
         accepted.cwp_aware = self.code_in(
             text,
             |code| tables.cwp_awareness.contains(code),
@@ -1136,7 +1140,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
         );
         self.check_cwp(accepted);
         accepted.sick_pay = self.yes_no_unknown("SICKPAY", 2450);
-        let text = self.row.text("HOLIDAY");
+        let text = self.row.text(Col::HOLIDAY);
         if !text.is_empty() {
             match text
                 .bytes()
@@ -1155,23 +1159,23 @@ impl<'r, 'c> FullLine<'r, 'c> {
         }
         accepted.pension = self.yes_no_unknown("PENSION", 2460);
         self.check_contribution(accepted);
-        let text = self.row.text("OPTOUTPEN");
+        let text = self.row.text(Col::OPTOUTPEN);
         accepted.pension_opt_out = self.answer(
             text,
             2550,
             "OPTOUTPEN",
             "OPTOUTPEN must be 1 (yes), 2 (no) or 999 (don't know)",
         );
-        let text = self.row.text("SLEEPINS");
+        let text = self.row.text(Col::SLEEPINS);
         accepted.sleep_ins = self.answer(
             text,
             2560,
             "SLEEPINS",
             "SLEEPINS must be 1 (yes), 2 (no) or 999 (don't know)",
         );
-        let text = self.row.text("SLEEPINPAY");
+        let text = self.row.text(Col::SLEEPINPAY);
         if !is_blank(text) {
-            if self.row.text("SLEEPINS") != "1" {
+            if self.row.text(Col::SLEEPINS) != "1" {
                 self.messages.warning(
                     2572,
                     "SLEEPINPAY",
@@ -1188,7 +1192,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 );
             }
         }
-        let text = self.row.text("TRAVELTIME");
+        let text = self.row.text(Col::TRAVELTIME);
         accepted.travel_time = self.code_in(
             text,
             |code| tables.travel_time.contains(code),
@@ -1201,7 +1205,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W83–W86.
     fn check_cwp(&mut self, accepted: &mut Accepted) {
-        let text = self.row.text("CWPUSE");
+        let text = self.row.text(Col::CWPUSE);
         if !is_blank(text) {
             let mut items = text.split(';');
             let answer = items
@@ -1239,7 +1243,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 Some(answer) => accepted.cwp_use = Some(CwpUse { answer, reasons: Vec::new() }),
             }
         }
-        let description = self.row.text("CWPUSEDESC");
+        let description = self.row.text(Col::CWPUSEDESC);
         if is_blank(description) {
             return;
         }
@@ -1268,11 +1272,11 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W90, W91.
     fn check_contribution(&mut self, accepted: &mut Accepted) {
-        let text = self.row.text("ACTUALCONT");
+        let text = self.row.text(Col::ACTUALCONT);
         if is_blank(text) {
             return;
         }
-        if self.row.text("PENSION") != "1" {
+        if self.row.text(Col::PENSION) != "1" {
             self.messages.warning(
                 2541,
                 "ACTUALCONT",
@@ -1297,7 +1301,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// W100, W101. A record too short to have TTDIFFRATE counts as giving it (§1.1).
     fn check_travel_rate(&mut self, accepted: &mut Accepted) {
-        let value = self.row.get("TTDIFFRATE");
+        let value = self.row.get(Col::TTDIFFRATE);
         let text = value.unwrap_or("");
         if value.is_some() && is_blank(text) {
             return;
@@ -1343,7 +1347,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             self.messages.error(
                 1070,
                 "ESTTYPE",
-                self.row.text("ESTTYPE"),
+                self.row.text(Col::ESTTYPE),
                 format!("ESTTYPE {code} is not a known employer type: use 1, 3, 6, 7 or 8"),
             );
             accepted.employer_type = None;
@@ -1354,7 +1358,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             self.messages.error(
                 1000,
                 "MAINSERVICE",
-                self.row.text("MAINSERVICE"),
+                self.row.text(Col::MAINSERVICE),
                 format!("MAINSERVICE {code} is not a known service code"),
             );
         }
@@ -1368,7 +1372,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 self.messages.error(
                     1120,
                     "ALLSERVICES",
-                    self.row.text("ALLSERVICES"),
+                    self.row.text(Col::ALLSERVICES),
                     format!("ALLSERVICES: {code} is not a known service code"),
                 );
             }
@@ -1381,7 +1385,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             }
             known
         });
-        let users_text = self.row.text("SERVICEUSERS");
+        let users_text = self.row.text(Col::SERVICEUSERS);
         for code in unknown_users {
             let shown = if code == u32::MAX {
                 users_text.to_string()
@@ -1403,7 +1407,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                     self.messages.error(
                         1280,
                         "ALLJOBROLES",
-                        self.row.text("ALLJOBROLES"),
+                        self.row.text(Col::ALLJOBROLES),
                         format!("ALLJOBROLES: {code} is not a known job role code"),
                     );
                 }
@@ -1414,7 +1418,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
             self.messages.warning(
                 2520,
                 "DHA",
-                self.row.text("DHA"),
+                self.row.text(Col::DHA),
                 format!("main service {} cannot carry out delegated healthcare activities: DHA will be ignored", main.code),
             );
             accepted.dha = None;
@@ -1425,7 +1429,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 self.messages.warning(
                     2561,
                     "SLEEPINS",
-                    self.row.text("SLEEPINS"),
+                    self.row.text(Col::SLEEPINS),
                     format!(
                         "sleep-ins are not asked for main service {}: SLEEPINS will be ignored",
                         main.code
@@ -1436,7 +1440,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 self.messages.warning(
                     2571,
                     "SLEEPINPAY",
-                    self.row.text("SLEEPINPAY"),
+                    self.row.text(Col::SLEEPINPAY),
                     format!(
                         "sleep-ins are not asked for main service {}: SLEEPINPAY will be ignored",
                         main.code
@@ -1449,7 +1453,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 self.messages.warning(
                     2581,
                     "TRAVELTIME",
-                    self.row.text("TRAVELTIME"),
+                    self.row.text(Col::TRAVELTIME),
                     format!(
                         "travel time is not asked for main service {}: TRAVELTIME will be ignored",
                         main.code
@@ -1460,7 +1464,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
                 self.messages.warning(
                     2591,
                     "TTDIFFRATE",
-                    self.row.text("TTDIFFRATE"),
+                    self.row.text(Col::TTDIFFRATE),
                     format!(
                         "travel time is not asked for main service {}: TTDIFFRATE will be ignored",
                         main.code
@@ -1509,7 +1513,7 @@ impl<'r, 'c> FullLine<'r, 'c> {
 
     /// SICKPAY / PENSION: `1`, `0`, `unknown` (any case) or blank.
     fn yes_no_unknown(&mut self, column: &str, code: u32) -> Option<Answer> {
-        let text = self.row.text(column);
+        let text = self.row.text_named(column);
         match text {
             "" => None,
             "1" => Some(Answer::Yes),

@@ -12,7 +12,9 @@ mod write;
 
 use crate::fast::{HashMap, HashSet};
 
-use carecount_domain::{Answer, RecordKey, Status, Workplace, key};
+use carecount_domain::{Answer, RecordKey, Status, Workplace};
+
+use crate::fast::key;
 use time::Date;
 
 use crate::message::Message;
