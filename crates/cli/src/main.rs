@@ -115,6 +115,16 @@ fn main() -> ExitCode {
             };
         }
     };
+    // Rust ignores SIGPIPE, so printing to a closed pipe (`carecount catalogue show | head`)
+    // would fail mid-output; the default action ends the process quietly, as other tools do.
+    // Not for `serve`: a client that hangs up must never end the server.
+    #[cfg(unix)]
+    if !matches!(cli.command, Command::Serve(_)) {
+        // SAFETY: called before any thread is started; SIG_DFL is a valid handler.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match run(cli) {
         Ok(code) => code,
         Err(error) => {

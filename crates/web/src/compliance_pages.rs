@@ -955,24 +955,9 @@ fn thousands(value: f64) -> String {
     format!("{sign}{out}")
 }
 
-/// The columns of the TNA CSV and XLSX (§6's columns, as the JSON rows).
-const TNA_COLUMNS: [&str; 15] = [
-    "topic",
-    "level",
-    "class",
-    "delivery",
-    "missing",
-    "expired",
-    "due_new",
-    "expiring_in_horizon",
-    "starters",
-    "in_progress",
-    "places",
-    "cohorts",
-    "cost",
-    "hours",
-    "suppression",
-];
+// The columns of the TNA CSV and XLSX (§6's columns, as the JSON rows): one list with the
+// library's XLSX writer.
+use carecount_compliance::export::TNA_COLUMNS;
 
 /// One TNA cell: text, or a number (blank when withheld or not applicable).
 enum TnaCell {
